@@ -1,0 +1,35 @@
+/**
+ * The only module that reads process.env: everything configurable is resolved once, at load, so a
+ * missing variable fails the cold start loudly instead of a request quietly.
+ */
+const env = process.env;
+
+function required(name: string): string {
+  const value = env[name];
+  if (!value) {
+    throw new Error(`Environment variable ${name} is not set; serverless.yml provides it to every function.`);
+  }
+  return value;
+}
+
+/** serverless-offline sets IS_OFFLINE and `sls invoke local` sets IS_LOCAL; AWS sets neither. */
+const runsLocally = env.IS_OFFLINE === 'true' || env.IS_LOCAL === 'true';
+
+/** The embedded DynamoDB that `npm start` runs; used whenever the code runs on a laptop. */
+export const LOCAL_DYNAMODB_ENDPOINT = 'http://127.0.0.1:8000';
+
+export const config = {
+  tableName: required('TABLE_NAME'),
+  serviceName: env.SERVICE_NAME ?? 'canary-api',
+  serviceVersion: env.SERVICE_VERSION ?? '0.0.0-local',
+  region: env.AWS_REGION ?? 'us-east-1',
+  /**
+   * Set only off AWS: points the SDK at dynalite and swaps in dummy credentials. The SDK's own
+   * service-endpoint variable, which serverless-offline forwards to handlers like every AWS_* one.
+   */
+  dynamodbEndpoint: env.AWS_ENDPOINT_URL_DYNAMODB || (runsLocally ? LOCAL_DYNAMODB_ENDPOINT : undefined),
+  metricsNamespace: env.METRICS_NAMESPACE ?? 'CanaryApi',
+  /** EMF lines only mean something to CloudWatch; locally they would bury the useful output. */
+  metricsEnabled: (env.METRICS_ENABLED ?? (runsLocally ? 'false' : 'true')) === 'true',
+  idempotencyTtlSeconds: Number(env.IDEMPOTENCY_TTL_SECONDS ?? 86_400),
+} as const;

@@ -1,0 +1,135 @@
+import { BadRequest, UnsupportedMediaType } from './errors';
+
+/** API Gateway allows 10 MB; an echo service has no business holding more than this. */
+export const ECHO_MAX_BYTES = 64 * 1024;
+const JSON_MEDIA_TYPE = 'application/json';
+const TEXT_MEDIA_TYPE = 'text/plain';
+const SUPPORTED_MEDIA_TYPES = [JSON_MEDIA_TYPE, TEXT_MEDIA_TYPE];
+
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/** Reversed by user-perceived characters, so emoji and combining accents survive the trip. */
+function reverse(text: string): string {
+  return Array.from(graphemes.segment(text), (part) => part.segment)
+    .reverse()
+    .join('');
+}
+
+const transforms = {
+  reverse,
+  upper: (text: string) => text.toUpperCase(),
+  shout: (text: string) => reverse(text.toUpperCase()),
+} satisfies Record<string, (text: string) => string>;
+type TransformName = keyof typeof transforms;
+
+export interface EchoReply {
+  mediaType: typeof JSON_MEDIA_TYPE | typeof TEXT_MEDIA_TYPE;
+  body: string;
+}
+
+function isTransformName(name: string): name is TransformName {
+  return Object.hasOwn(transforms, name);
+}
+
+/** Echoes a JSON or text body unchanged or, with a transform, rewrites the `data` string of a JSON object. */
+export function echo(
+  contentType: string | undefined,
+  body: string,
+  transformName: string | undefined,
+): EchoReply {
+  if (transformName !== undefined && !isTransformName(transformName)) {
+    throw new BadRequest(
+      `'transform' must be one of ${Object.keys(transforms).join(', ')}; got '${transformName}'.`,
+      'invalid-transform',
+    );
+  }
+  const mediaType = contentType?.split(';', 1)[0]?.trim().toLowerCase();
+  if (mediaType === TEXT_MEDIA_TYPE) {
+    if (transformName)
+      throw new BadRequest('A transform needs a JSON object body with a string `data`.', 'invalid-transform');
+    return { mediaType, body };
+  }
+  if (mediaType !== JSON_MEDIA_TYPE) throw new UnsupportedMediaType(contentType, SUPPORTED_MEDIA_TYPES);
+
+  const value = parseJson(body);
+  if (!transformName) return { mediaType, body };
+  if (!isObject(value) || !Object.hasOwn(value, 'data') || typeof value.data !== 'string') {
+    throw new BadRequest('A transform needs a JSON object body with a string `data`.', 'invalid-transform');
+  }
+  return {
+    mediaType,
+    body: replaceMember(body, 'data', JSON.stringify(transforms[transformName](value.data))),
+  };
+}
+
+function parseJson(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    throw new BadRequest('The request body is not valid JSON.', 'malformed-json');
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Replaces the value of a top-level member in already-validated JSON text. Splicing the text instead of
+ * re-serialising the parsed value keeps every other byte as received: numbers beyond double precision,
+ * key order, whitespace and nesting deeper than JSON.stringify's recursion would allow.
+ */
+function replaceMember(text: string, key: string, replacement: string): string {
+  let position = skipWhitespace(text, 0) + 1;
+  let found: [number, number] | undefined;
+  for (;;) {
+    position = skipWhitespace(text, position);
+    if (text[position] === '}') break;
+    const keyEnd = endOfString(text, position);
+    const name: unknown = JSON.parse(text.slice(position, keyEnd));
+    const valueStart = skipWhitespace(text, skipWhitespace(text, keyEnd) + 1);
+    position = endOfValue(text, valueStart);
+    // JSON.parse keeps the last of duplicate keys; so does this.
+    if (name === key) found = [valueStart, position];
+    position = skipWhitespace(text, position);
+    if (text[position] === ',') position++;
+  }
+  if (!found) return text;
+  return text.slice(0, found[0]) + replacement + text.slice(found[1]);
+}
+
+function skipWhitespace(text: string, position: number): number {
+  let at = position;
+  while (at < text.length && ' \t\n\r'.includes(text[at] as string)) at++;
+  return at;
+}
+
+/** `position` is at an opening quote; returns the index just past the closing one. */
+function endOfString(text: string, position: number): number {
+  let at = position + 1;
+  while (text[at] !== '"') at += text[at] === '\\' ? 2 : 1;
+  return at + 1;
+}
+
+function endOfValue(text: string, position: number): number {
+  const first = text[position];
+  if (first === '"') return endOfString(text, position);
+  if (first !== '{' && first !== '[') {
+    let at = position;
+    while (at < text.length && !',}] \t\n\r'.includes(text[at] as string)) at++;
+    return at;
+  }
+  let depth = 0;
+  let at = position;
+  do {
+    const char = text[at];
+    if (char === '"') {
+      at = endOfString(text, at);
+      continue;
+    }
+    if (char === '{' || char === '[') depth++;
+    else if (char === '}' || char === ']') depth--;
+    at++;
+  } while (depth > 0);
+  return at;
+}

@@ -1,0 +1,108 @@
+import middy, { type MiddlewareObj } from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { BadRequest, HttpProblem, PayloadTooLarge, ServiceUnavailable } from './errors';
+import { recordResponse } from './metrics';
+
+export type ApiEvent = APIGatewayProxyEvent;
+export type ApiResult = APIGatewayProxyResult;
+export type ApiHandler = (event: ApiEvent, context: Context) => Promise<ApiResult>;
+type ApiMiddleware = MiddlewareObj<ApiEvent, ApiResult, Error, Context>;
+
+export const JSON_TYPE = 'application/json; charset=utf-8';
+const PROBLEM_TYPE = 'application/problem+json; charset=utf-8';
+
+/** Stop the handler this long before Lambda would kill it, so the client gets a 503, not a gateway 502. */
+const TIMEOUT_MARGIN_MS = 500;
+
+/** A JSON answer with our content type. */
+export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): ApiResult {
+  return { statusCode, headers: { 'content-type': JSON_TYPE, ...headers }, body: JSON.stringify(body) };
+}
+
+/** What every failure of ours answers: the details go to the log, never to the client. */
+const INTERNAL_ERROR = new HttpProblem(
+  500,
+  'Internal Server Error',
+  'The server could not answer this request. It has been logged; try again later.',
+  'internal-error',
+);
+
+function problemFor(error: Error, context: Context): ApiResult {
+  const problem = error instanceof HttpProblem ? error : INTERNAL_ERROR;
+  if (problem.status >= 500) console.error(error);
+  return {
+    statusCode: problem.status,
+    headers: { 'content-type': PROBLEM_TYPE, ...problem.headers },
+    body: JSON.stringify({
+      type: problem.type,
+      title: problem.title,
+      status: problem.status,
+      detail: problem.message,
+      requestId: context.awsRequestId,
+    }),
+  };
+}
+
+/** The single place where a thrown error becomes an RFC 9457 answer; nothing internal leaks into it. */
+const problemDetails = (): ApiMiddleware => ({
+  onError: (request) => {
+    if (request.error) request.response = problemFor(request.error, request.context);
+  },
+});
+
+/** Stamps every answer, success or problem, with the serving version and counts it for the alarms. */
+const responseMetadata = (): ApiMiddleware => {
+  const finish: NonNullable<ApiMiddleware['after']> = (request) => {
+    const response = request.response;
+    if (!response) return;
+    response.headers = { ...response.headers, 'x-function-version': request.context.functionVersion };
+    recordResponse(request.context, response.statusCode);
+  };
+  return { after: finish, onError: finish };
+};
+
+function timedOut(): never {
+  throw new ServiceUnavailable('The request took too long to complete; try again.', 1);
+}
+
+/** Wraps an API Gateway proxy handler in the one middleware stack every endpoint shares. */
+export function api(handler: ApiHandler) {
+  return middy<ApiEvent, ApiResult, Error, Context>({
+    timeoutEarlyInMillis: TIMEOUT_MARGIN_MS,
+    timeoutEarlyResponse: timedOut,
+  })
+    .use(httpHeaderNormalizer())
+    .use(responseMetadata())
+    .use(problemDetails())
+    .handler(handler);
+}
+
+/** A single-valued query parameter; repeating it is ambiguous and therefore a 400. */
+export function queryParam(event: ApiEvent, name: string): string | undefined {
+  const values = event.multiValueQueryStringParameters?.[name];
+  if (values && values.length > 1)
+    throw new BadRequest(`Query parameter '${name}' must be given at most once.`);
+  return event.queryStringParameters?.[name] ?? undefined;
+}
+
+/** A request header by lower-case name (the header normalizer has lower-cased them all). */
+export function header(event: ApiEvent, name: string): string | undefined {
+  return event.headers?.[name] ?? undefined;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The request body as text, refused with 413 above `maxBytes` and with 400 when it is not UTF-8. */
+export function textBody(event: ApiEvent, maxBytes: number): string {
+  const raw = event.body ?? '';
+  const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : undefined;
+  const size = bytes ? bytes.byteLength : Buffer.byteLength(raw, 'utf8');
+  if (size > maxBytes) throw new PayloadTooLarge(maxBytes);
+  if (!bytes) return raw;
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw new BadRequest('The request body is not valid UTF-8.', 'invalid-encoding');
+  }
+}
