@@ -1,0 +1,120 @@
+import { describe, expect, it, vi } from 'vitest';
+import { BadRequest, MethodNotAllowed, ServiceUnavailable } from '../../../lib/errors';
+import { api, json, queryParam, textBody } from '../../../lib/http';
+import { apiEvent, bodyOf, lambdaContext, problemOf } from '../../support/fixtures';
+
+describe('the api() middleware stack', () => {
+  it('stamps a successful answer with the serving version', async () => {
+    const handler = api(async () => json(200, { ok: true }));
+    const result = await handler(apiEvent(), lambdaContext('42'));
+    expect(result.statusCode).toBe(200);
+    expect(result.headers).toMatchObject({
+      'content-type': 'application/json; charset=utf-8',
+      'x-function-version': '42',
+    });
+  });
+
+  it('turns a thrown problem into RFC 9457 problem+json with its headers and the version', async () => {
+    const handler = api(async () => {
+      throw new MethodNotAllowed('PUT', ['GET', 'POST']);
+    });
+    const result = await handler(apiEvent(), lambdaContext('3'));
+    expect(result.statusCode).toBe(405);
+    expect(result.headers).toMatchObject({ allow: 'GET, POST', 'x-function-version': '3' });
+    expect(problemOf(result)).toMatchObject({
+      contentType: 'application/problem+json; charset=utf-8',
+      type: 'tag:canary-api,2026:problems/method-not-allowed',
+      title: 'Method Not Allowed',
+      status: 405,
+      detail: 'PUT is not supported here; use GET or POST.',
+    });
+  });
+
+  it('answers an unexpected error with a generic 500 that reveals nothing', async () => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const handler = api(async () => {
+      throw new TypeError("Cannot read properties of undefined (reading 'secretTableName')");
+    });
+    const result = await handler(apiEvent(), lambdaContext());
+    expect(result.statusCode).toBe(500);
+    expect(result.body).not.toMatch(/secretTableName|TypeError|at /);
+    expect(problemOf(result)).toMatchObject({ status: 500, title: 'Internal Server Error' });
+    expect(logged).toHaveBeenCalledOnce();
+    logged.mockRestore();
+  });
+
+  it('does not log client errors as failures', async () => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const handler = api(async () => {
+      throw new BadRequest('no');
+    });
+    expect((await handler(apiEvent(), lambdaContext())).statusCode).toBe(400);
+    expect(logged).not.toHaveBeenCalled();
+    logged.mockRestore();
+  });
+
+  it('answers 503 with Retry-After instead of running into the Lambda timeout', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const handler = api(() => new Promise(() => undefined));
+    const started = Date.now();
+    const result = await handler(apiEvent(), lambdaContext('1', 700));
+    expect(Date.now() - started).toBeLessThan(650);
+    expect(result.statusCode).toBe(503);
+    expect(result.headers).toMatchObject({ 'retry-after': '1', 'x-function-version': '1' });
+    vi.restoreAllMocks();
+  });
+
+  it('reads headers case-insensitively', async () => {
+    const handler = api(async (event) => json(200, { type: event.headers['content-type'] }));
+    const result = await handler(apiEvent({ headers: { 'Content-TYPE': 'text/plain' } }), lambdaContext());
+    expect(bodyOf(result)).toEqual({ type: 'text/plain' });
+  });
+
+  it('keeps the 503 of a dependency, with its Retry-After', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const handler = api(async () => {
+      throw new ServiceUnavailable('down', 7);
+    });
+    const result = await handler(apiEvent(), lambdaContext());
+    expect(result.statusCode).toBe(503);
+    expect(result.headers?.['retry-after']).toBe('7');
+    vi.restoreAllMocks();
+  });
+});
+
+describe('queryParam', () => {
+  it('returns a single value and undefined when absent', () => {
+    expect(queryParam(apiEvent({ query: { name: 'x' } }), 'name')).toBe('x');
+    expect(queryParam(apiEvent(), 'name')).toBeUndefined();
+  });
+
+  it('rejects a repeated parameter with a 400', () => {
+    expect(() => queryParam(apiEvent({ query: { name: ['a', 'b'] } }), 'name')).toThrow(BadRequest);
+  });
+});
+
+describe('textBody', () => {
+  it('returns a plain body and an empty string for none', () => {
+    expect(textBody(apiEvent({ body: 'hé' }), 10)).toBe('hé');
+    expect(textBody(apiEvent(), 10)).toBe('');
+  });
+
+  it('counts bytes, not characters, against the limit', () => {
+    expect(() => textBody(apiEvent({ body: 'é'.repeat(6) }), 11)).toThrow(/exceeds 11 bytes/);
+    expect(textBody(apiEvent({ body: 'é'.repeat(5) }), 10)).toBe('ééééé');
+  });
+
+  it('decodes a base64 body as UTF-8 and measures its decoded size', () => {
+    const event = apiEvent({ body: Buffer.from('ünïcode').toString('base64'), isBase64Encoded: true });
+    expect(textBody(event, 9)).toBe('ünïcode');
+    expect(() => textBody(event, 8)).toThrow(/exceeds/);
+  });
+
+  it('rejects bytes that are not UTF-8 with a 400', () => {
+    const event = apiEvent({
+      body: Buffer.from([0xff, 0xfe, 0x41]).toString('base64'),
+      isBase64Encoded: true,
+    });
+    expect(() => textBody(event, 100)).toThrow(BadRequest);
+  });
+});
