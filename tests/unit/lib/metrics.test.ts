@@ -8,7 +8,7 @@ async function loadWithMetrics(enabled: string) {
   return import('../../../lib/metrics');
 }
 
-function capturedLines(write: ReturnType<typeof vi.spyOn>) {
+function capturedLines(write: { mock: { calls: unknown[][] } }) {
   return write.mock.calls.map(([chunk]) => JSON.parse(String(chunk)));
 }
 
