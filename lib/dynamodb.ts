@@ -37,7 +37,9 @@ class ThrottlingOnlyRetryStrategy extends StandardRetryStrategy {
 const client = new DynamoDBClient({
   region: config.region,
   retryStrategy: new ThrottlingOnlyRetryStrategy(3),
-  requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 },
+  // A healthy DynamoDB answers in milliseconds. Without throwOnRequestTimeout the SDK only logs a warning
+  // and keeps waiting, and the request would run into the Lambda timeout instead of answering 503.
+  requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000, throwOnRequestTimeout: true },
   ...(config.dynamodbEndpoint && {
     endpoint: config.dynamodbEndpoint,
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },

@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EmbeddedDynamoDB } from '../../tools/embedded-dynamodb';
+import { apiEvent, bodyOf, lambdaContext } from '../support/fixtures';
+import { handlersAgainst, increment, read, startTestDynamoDB } from '../support/local-api';
+
+let dynamodb: EmbeddedDynamoDB;
+let handlers: Awaited<ReturnType<typeof handlersAgainst>>;
+
+beforeAll(async () => {
+  dynamodb = await startTestDynamoDB();
+  handlers = await handlersAgainst(dynamodb.endpoint);
+});
+afterAll(() => dynamodb?.close());
+
+describe('counters in DynamoDB (dynalite)', () => {
+  it('returns 1 on the first increment and 0 for a counter never hit', async () => {
+    expect(await read(handlers.hits, 'untouched')).toBe(0);
+    expect(bodyOf(await increment(handlers.hits, 'first'))).toEqual({ counter: 'first', hits: 1 });
+  });
+
+  it('counts 500 parallel increments exactly, handing out every value 1..500 once', async () => {
+    const answers = await Promise.all(Array.from({ length: 500 }, () => increment(handlers.hits, 'crowd')));
+    expect(answers.every((answer) => answer.statusCode === 200)).toBe(true);
+    const values = answers.map((answer) => Number(bodyOf(answer).hits)).sort((a, b) => a - b);
+    expect(values).toEqual(Array.from({ length: 500 }, (_, index) => index + 1));
+    expect(await read(handlers.hits, 'crowd')).toBe(500);
+  });
+
+  it('GET /hits counts on the classic counter', async () => {
+    const hit = () => handlers.hits(apiEvent({ resource: '/hits', path: '/hits' }), lambdaContext());
+    await hit();
+    expect(bodyOf(await hit())).toEqual({
+      counter: 'default',
+      hits: 2,
+      message: 'Holla! we have hit 2 times',
+    });
+  });
+});
+
+describe('Idempotency-Key', () => {
+  it('replays the first answer for a repeated key and counts once', async () => {
+    await increment(handlers.hits, 'paid');
+    const first = await increment(handlers.hits, 'paid', 'order-17');
+    const replays = [];
+    for (let attempt = 0; attempt < 3; attempt++)
+      replays.push(await increment(handlers.hits, 'paid', 'order-17'));
+    expect(bodyOf(first)).toEqual({ counter: 'paid', hits: 2 });
+    for (const replay of replays) expect(replay.body).toBe(first.body);
+    expect(await read(handlers.hits, 'paid')).toBe(2);
+  });
+
+  it('counts the same key on another counter separately', async () => {
+    await increment(handlers.hits, 'left', 'shared-key');
+    await increment(handlers.hits, 'right', 'shared-key');
+    expect([await read(handlers.hits, 'left'), await read(handlers.hits, 'right')]).toEqual([1, 1]);
+  });
+
+  it('counts once when 20 duplicates arrive together: the rest replay or get 409', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => increment(handlers.hits, 'race', 'same')),
+    );
+    const statuses = answers.map((answer) => answer.statusCode);
+    expect(statuses.every((status) => status === 200 || status === 409)).toBe(true);
+    expect(statuses).toContain(200);
+    for (const answer of answers.filter((a) => a.statusCode === 200)) expect(bodyOf(answer).hits).toBe(1);
+    expect(await read(handlers.hits, 'race')).toBe(1);
+  });
+
+  it('reports the health of the real table as UP', async () => {
+    const result = await handlers.health(apiEvent({ resource: '/health' }), lambdaContext());
+    expect([result.statusCode, bodyOf(result).checks]).toEqual([200, { dynamodb: 'UP' }]);
+  });
+});

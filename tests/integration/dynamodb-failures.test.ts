@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { startFakeDynamoDB } from '../support/fake-dynamodb';
+import { apiEvent, bodyOf, lambdaContext, problemOf } from '../support/fixtures';
+import { handlersAgainst, increment } from '../support/local-api';
+
+let fake: Awaited<ReturnType<typeof startFakeDynamoDB>>;
+let handlers: Awaited<ReturnType<typeof handlersAgainst>>;
+
+beforeAll(async () => {
+  fake = await startFakeDynamoDB();
+  handlers = await handlersAgainst(fake.endpoint);
+});
+afterAll(() => fake?.close());
+beforeEach(() => {
+  vi.spyOn(console, 'error').mockImplementation(() => undefined);
+  vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+});
+
+describe('when DynamoDB misbehaves, the SDK as configured', () => {
+  it('retries throttling, which DynamoDB rejects before writing, and then succeeds', async () => {
+    fake.script((_, attempt) => (attempt === 1 ? 'throttle' : 'ok'));
+    const result = await increment(handlers.hits, 'c');
+    expect(result.statusCode).toBe(200);
+    expect(fake.attempts('UpdateItem')).toBe(2);
+  });
+
+  it('answers 503 with Retry-After once throttling outlasts three attempts', async () => {
+    fake.script(() => 'throttle');
+    const result = await increment(handlers.hits, 'c');
+    expect(problemOf(result)).toMatchObject({ status: 503, title: 'Service Unavailable' });
+    expect(result.headers?.['retry-after']).toBe('1');
+    expect(fake.attempts('UpdateItem')).toBe(3);
+  });
+
+  it('never repeats an ADD that failed on the server side, which may have been applied', async () => {
+    fake.script(() => 'server-error');
+    const result = await increment(handlers.hits, 'c');
+    expect(result.statusCode).toBe(503);
+    expect(fake.attempts('UpdateItem')).toBe(1);
+    expect(result.body).not.toMatch(/InternalServerError|Internal server error/);
+  });
+
+  it('gives up on an ADD after its 2-second request timeout, answers 503 and never repeats it', async () => {
+    fake.script(() => 'hang');
+    const started = Date.now();
+    const result = await increment(handlers.hits, 'c');
+    expect(result.statusCode).toBe(503);
+    // Well before middy's own safety net, 500 ms ahead of the 6-second Lambda timeout.
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(fake.attempts('UpdateItem')).toBe(1);
+  });
+
+  it('frees the Idempotency-Key when the increment fails, so a retry with it can count', async () => {
+    fake.script((operation, attempt) =>
+      operation === 'UpdateItem' && attempt === 1 ? 'server-error' : 'ok',
+    );
+    expect((await increment(handlers.hits, 'c', 'retry-me')).statusCode).toBe(503);
+    expect(fake.attempts('DeleteItem')).toBe(1);
+  });
+});
+
+describe('GET /health', () => {
+  const check = () => handlers.health(apiEvent({ resource: '/health' }), lambdaContext());
+
+  it('answers 503 DOWN within 2 seconds when DynamoDB does not answer at all', async () => {
+    fake.script(() => 'hang');
+    const started = Date.now();
+    const result = await check();
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect([result.statusCode, bodyOf(result).status]).toEqual([503, 'DOWN']);
+  });
+
+  it('answers 503 DOWN at once when nothing listens on the endpoint', async () => {
+    const refused = await handlersAgainst('http://127.0.0.1:9');
+    const started = Date.now();
+    const result = await refused.health(apiEvent({ resource: '/health' }), lambdaContext());
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(bodyOf(result)).toMatchObject({ status: 'DOWN', checks: { dynamodb: 'DOWN' } });
+  });
+});
