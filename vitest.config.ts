@@ -1,18 +1,36 @@
 import { defineConfig } from 'vitest/config';
 
+// What serverless.yml gives every function; lib/config.ts refuses to load without it.
+const lambdaEnvironment = {
+  TABLE_NAME: 'canary-api-test',
+  AWS_REGION: 'us-east-1',
+  METRICS_ENABLED: 'false',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+};
+
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts'],
-    // What serverless.yml gives every function; lib/config.ts refuses to load without it.
-    env: {
-      TABLE_NAME: 'canary-api-test',
-      AWS_REGION: 'us-east-1',
-      METRICS_ENABLED: 'false',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    },
+    env: lambdaEnvironment,
     testTimeout: 20_000,
-    hookTimeout: 120_000,
-    // Package and end-to-end tests spawn whole toolchains; two files at once is what two cores carry.
-    maxWorkers: 2,
+    hookTimeout: 180_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'code',
+          include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts', 'tests/infra/**/*.test.ts'],
+        },
+      },
+      {
+        // sls package, sls invoke local and npm start share serverless-esbuild's .esbuild folder, and
+        // packaging empties it: these files run one at a time.
+        extends: true,
+        test: {
+          name: 'toolchain',
+          include: ['tests/e2e/**/*.test.ts', 'tests/package/**/*.test.ts'],
+          fileParallelism: false,
+        },
+      },
+    ],
   },
 });

@@ -24,10 +24,12 @@ export const config = {
   serviceVersion: env.SERVICE_VERSION ?? '0.0.0-local',
   region: env.AWS_REGION ?? 'us-east-1',
   /**
-   * Set only off AWS: points the SDK at dynalite and swaps in dummy credentials. The SDK's own
+   * Set only off AWS: points the SDK at dynalite. The SDK's own
    * service-endpoint variable, which serverless-offline forwards to handlers like every AWS_* one.
    */
   dynamodbEndpoint: env.AWS_ENDPOINT_URL_DYNAMODB || (runsLocally ? LOCAL_DYNAMODB_ENDPOINT : undefined),
+  /** The emulator accepts any signature; a laptop without AWS keys in its environment still needs one. */
+  needsDummyCredentials: !env.AWS_ACCESS_KEY_ID,
   metricsNamespace: env.METRICS_NAMESPACE ?? 'CanaryApi',
   /** EMF lines only mean something to CloudWatch; locally they would bury the useful output. */
   metricsEnabled: (env.METRICS_ENABLED ?? (runsLocally ? 'false' : 'true')) === 'true',

@@ -42,7 +42,7 @@ const client = new DynamoDBClient({
   requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000, throwOnRequestTimeout: true },
   ...(config.dynamodbEndpoint && {
     endpoint: config.dynamodbEndpoint,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    ...(config.needsDummyCredentials && { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
   }),
 });
 const documents = DynamoDBDocumentClient.from(client);
