@@ -1,0 +1,152 @@
+/**
+ * `npm run bench`: prints, from one run on this machine, the figures the README quotes.
+ *  1. each function's minified bundle, from a real `sls package`;
+ *  2. cold start in fresh processes: time to module loaded and to first answer, beside an empty module;
+ *  3. warm overhead of the middleware stack beside a bare handler;
+ *  4. increments per second against dynalite at 1 and 50 concurrent clients.
+ * Ratios are the numbers to compare: absolute times depend on whatever else the machine is doing.
+ */
+import { execFile, fork } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { promisify } from 'node:util';
+import { gzipSync, unzipSync } from 'fflate';
+import { startEmbeddedDynamoDB } from '../../tools/embedded-dynamodb';
+import { apiEvent, type RequestSpec } from '../../tests/support/fixtures';
+
+const COLD_RUNS = 25;
+const TARGETS_KB: Record<string, number> = { hello: 15, hits: 360 };
+const run = promisify(execFile);
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+const workDir = mkdtempSync(join(tmpdir(), 'canary-api-bench-'));
+const dynamodb = await startEmbeddedDynamoDB({ stage: 'bench' });
+const lambdaEnv = {
+  ...process.env,
+  TABLE_NAME: dynamodb.tableName,
+  AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
+  AWS_REGION: 'eu-west-1',
+  METRICS_ENABLED: 'true',
+};
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+const kb = (bytes: number) => `${(bytes / 1000).toFixed(1)} KB`;
+const table = (rows: string[][]) => {
+  const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0))) ?? [];
+  for (const row of rows) console.log(`  ${row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ')}`);
+};
+
+// 1. Bundles, exactly as deployed.
+console.log('Packaging (sls package --stage dev)…');
+await run('node_modules/.bin/sls', ['package', '--stage', 'dev', '--package', workDir], { timeout: 180_000 });
+const template = JSON.parse(readFileSync(join(workDir, 'cloudformation-template-update-stack.json'), 'utf8'));
+const bundles: Record<string, { file: string; handler: string }> = {};
+const sizeRows = [['function', 'minified', 'gzip', 'target']];
+for (const resource of Object.values(template.Resources) as { Type: string; Properties: Record<string, never> }[]) {
+  if (resource.Type !== 'AWS::Lambda::Function') continue;
+  const name = basename(resource.Properties.Code.S3Key, '.zip');
+  const [path, bytes] = Object.entries(unzipSync(readFileSync(join(workDir, `${name}.zip`))))[0] ?? [];
+  if (!path || !bytes) throw new Error(`empty artifact for ${name}`);
+  const file = join(workDir, `${name}.cjs`);
+  writeFileSync(file, bytes);
+  bundles[name] = { file, handler: String(resource.Properties.Handler).split('.').pop() as string };
+  const target = TARGETS_KB[name];
+  sizeRows.push([name, kb(bytes.byteLength), kb(gzipSync(bytes).byteLength), target ? `≤ ${target} KB` : '']);
+}
+console.log('\nBundle sizes');
+table(sizeRows);
+
+// 2. Cold starts: every subject once per round, rounds interleaved so machine noise hits all alike.
+const emptyModule = join(workDir, 'empty.cjs');
+writeFileSync(emptyModule, '');
+const coldEvents: Record<string, RequestSpec> = {
+  hello: { resource: '/hello' },
+  echo: { method: 'POST', resource: '/echo', headers: { 'content-type': 'application/json' }, body: '{"data":"x"}' },
+  hits: { method: 'POST', resource: '/hits/{counter}', pathParameters: { counter: 'bench-cold' } },
+  health: { resource: '/health' },
+  fallback: { resource: '/{proxy+}', path: '/nope' },
+};
+async function coldStart(file: string, handler?: string, request?: RequestSpec) {
+  const child = fork(join(import.meta.dirname, 'cold-runner.cjs'), handler ? [file, handler] : [file], {
+    // Plain node, as Lambda runs it: not the tsx loader this script itself runs under.
+    execArgv: [],
+    env: { ...lambdaEnv, EVENT: JSON.stringify(apiEvent(request)) },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  const [message] = (await once(child, 'message')) as [{ loaded: number; answered: number }];
+  await once(child, 'exit');
+  return message;
+}
+const cold: Record<string, { loaded: number[]; answered: number[] }> = { empty: { loaded: [], answered: [] } };
+for (const name of Object.keys(bundles)) cold[name] = { loaded: [], answered: [] };
+console.log(`\nCold start: ${COLD_RUNS} fresh processes per subject…`);
+for (let round = 0; round < COLD_RUNS; round++) {
+  const empty = await coldStart(emptyModule);
+  cold.empty?.loaded.push(empty.loaded);
+  for (const [name, bundle] of Object.entries(bundles)) {
+    const result = await coldStart(bundle.file, bundle.handler, coldEvents[name]);
+    cold[name]?.loaded.push(result.loaded);
+    cold[name]?.answered.push(result.answered);
+  }
+}
+const emptyMs = median(cold.empty?.loaded ?? []);
+const coldRows = [['subject', 'module loaded', '× empty', 'first answer', '× empty']];
+coldRows.push(['empty module', `${emptyMs.toFixed(1)} ms`, '1.00', '', '']);
+for (const name of Object.keys(bundles)) {
+  const loaded = median(cold[name]?.loaded ?? []);
+  const answered = median(cold[name]?.answered ?? []);
+  coldRows.push([name, `${loaded.toFixed(1)} ms`, (loaded / emptyMs).toFixed(2), `${answered.toFixed(1)} ms`, (answered / emptyMs).toFixed(2)]);
+}
+console.log('Cold start, medians, ms since the process started (Node start-up included)');
+table(coldRows);
+console.log('  targets: module loaded ≤ 1.1× empty for hello, ≤ 1.5× for hits');
+
+// 3. Warm overhead of the middleware stack, stdout discarded like Lambda's log pipe.
+const warm = fork(join(import.meta.dirname, 'warm.ts'), {
+  execArgv: ['--import', 'tsx'],
+  env: lambdaEnv,
+  stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+});
+const [{ bareNs, wrappedNs }] = (await once(warm, 'message')) as [{ bareNs: number[]; wrappedNs: number[] }];
+await once(warm, 'exit');
+const overheadUs = (median(wrappedNs) - median(bareNs)) / 1000;
+console.log('\nWarm invocation, medians of 5 rounds × 200,000 calls');
+table([
+  ['bare handler', `${(median(bareNs) / 1000).toFixed(2)} µs/call`],
+  ['api() stack', `${(median(wrappedNs) / 1000).toFixed(2)} µs/call`],
+  ['overhead', `${overheadUs.toFixed(2)} µs/call (target ≤ 20 µs)`],
+]);
+
+// 4. Increments per second, through the real handler and SDK, against dynalite.
+process.env.TABLE_NAME = lambdaEnv.TABLE_NAME;
+process.env.AWS_ENDPOINT_URL_DYNAMODB = lambdaEnv.AWS_ENDPOINT_URL_DYNAMODB;
+process.env.METRICS_ENABLED = 'false';
+const { handler: hits } = await import('../../functions/hits');
+const { lambdaContext } = await import('../../tests/support/fixtures');
+async function incrementsPerSecond(clients: number, total: number) {
+  const event = apiEvent({ method: 'POST', resource: '/hits/{counter}', pathParameters: { counter: `bench-${clients}` } });
+  let remaining = total;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (remaining-- > 0) {
+        const result = await hits(event, lambdaContext());
+        if (result.statusCode !== 200) throw new Error(`increment failed: ${result.body}`);
+      }
+    }),
+  );
+  return total / ((performance.now() - started) / 1000);
+}
+await incrementsPerSecond(10, 200);
+const single = await incrementsPerSecond(1, 1_000);
+const fifty = await incrementsPerSecond(50, 3_000);
+console.log('\nIncrements against dynalite (POST /hits/{counter} handler, in process)');
+table([
+  ['1 client', `${single.toFixed(0)} increments/s`],
+  ['50 clients', `${fifty.toFixed(0)} increments/s (${(fifty / single).toFixed(2)}× one client)`],
+]);
+
+await dynamodb.close();
+rmSync(workDir, { recursive: true, force: true });
