@@ -13,8 +13,8 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync, unzipSync } from 'fflate';
-import { startEmbeddedDynamoDB } from '../../tools/embedded-dynamodb';
 import { apiEvent, type RequestSpec } from '../../tests/support/fixtures';
+import { startEmbeddedDynamoDB } from '../../tools/embedded-dynamodb';
 
 const COLD_RUNS = 25;
 const TARGETS_KB: Record<string, number> = { hello: 15, hits: 360 };
@@ -31,11 +31,13 @@ const lambdaEnv = {
   METRICS_ENABLED: 'true',
 };
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 const kb = (bytes: number) => `${(bytes / 1000).toFixed(1)} KB`;
 const table = (rows: string[][]) => {
   const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0))) ?? [];
-  for (const row of rows) console.log(`  ${row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ')}`);
+  for (const row of rows)
+    console.log(`  ${row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ')}`);
 };
 
 // 1. Bundles, exactly as deployed.
@@ -44,7 +46,10 @@ await run('node_modules/.bin/sls', ['package', '--stage', 'dev', '--package', wo
 const template = JSON.parse(readFileSync(join(workDir, 'cloudformation-template-update-stack.json'), 'utf8'));
 const bundles: Record<string, { file: string; handler: string }> = {};
 const sizeRows = [['function', 'minified', 'gzip', 'target']];
-for (const resource of Object.values(template.Resources) as { Type: string; Properties: Record<string, never> }[]) {
+for (const resource of Object.values(template.Resources) as {
+  Type: string;
+  Properties: Record<string, never>;
+}[]) {
   if (resource.Type !== 'AWS::Lambda::Function') continue;
   const name = basename(resource.Properties.Code.S3Key, '.zip');
   const [path, bytes] = Object.entries(unzipSync(readFileSync(join(workDir, `${name}.zip`))))[0] ?? [];
@@ -63,7 +68,12 @@ const emptyModule = join(workDir, 'empty.cjs');
 writeFileSync(emptyModule, '');
 const coldEvents: Record<string, RequestSpec> = {
   hello: { resource: '/hello' },
-  echo: { method: 'POST', resource: '/echo', headers: { 'content-type': 'application/json' }, body: '{"data":"x"}' },
+  echo: {
+    method: 'POST',
+    resource: '/echo',
+    headers: { 'content-type': 'application/json' },
+    body: '{"data":"x"}',
+  },
   hits: { method: 'POST', resource: '/hits/{counter}', pathParameters: { counter: 'bench-cold' } },
   health: { resource: '/health' },
   fallback: { resource: '/{proxy+}', path: '/nope' },
@@ -79,7 +89,9 @@ async function coldStart(file: string, handler?: string, request?: RequestSpec) 
   await once(child, 'exit');
   return message;
 }
-const cold: Record<string, { loaded: number[]; answered: number[] }> = { empty: { loaded: [], answered: [] } };
+const cold: Record<string, { loaded: number[]; answered: number[] }> = {
+  empty: { loaded: [], answered: [] },
+};
 for (const name of Object.keys(bundles)) cold[name] = { loaded: [], answered: [] };
 console.log(`\nCold start: ${COLD_RUNS} fresh processes per subject…`);
 for (let round = 0; round < COLD_RUNS; round++) {
@@ -97,7 +109,13 @@ coldRows.push(['empty module', `${emptyMs.toFixed(1)} ms`, '1.00', '', '']);
 for (const name of Object.keys(bundles)) {
   const loaded = median(cold[name]?.loaded ?? []);
   const answered = median(cold[name]?.answered ?? []);
-  coldRows.push([name, `${loaded.toFixed(1)} ms`, (loaded / emptyMs).toFixed(2), `${answered.toFixed(1)} ms`, (answered / emptyMs).toFixed(2)]);
+  coldRows.push([
+    name,
+    `${loaded.toFixed(1)} ms`,
+    (loaded / emptyMs).toFixed(2),
+    `${answered.toFixed(1)} ms`,
+    (answered / emptyMs).toFixed(2),
+  ]);
 }
 console.log('Cold start, medians, ms since the process started (Node start-up included)');
 table(coldRows);
@@ -126,7 +144,11 @@ process.env.METRICS_ENABLED = 'false';
 const { handler: hits } = await import('../../functions/hits');
 const { lambdaContext } = await import('../../tests/support/fixtures');
 async function incrementsPerSecond(clients: number, total: number) {
-  const event = apiEvent({ method: 'POST', resource: '/hits/{counter}', pathParameters: { counter: `bench-${clients}` } });
+  const event = apiEvent({
+    method: 'POST',
+    resource: '/hits/{counter}',
+    pathParameters: { counter: `bench-${clients}` },
+  });
   let remaining = total;
   const started = performance.now();
   await Promise.all(
