@@ -6,19 +6,18 @@
  *  4. increments per second against dynalite at 1 and 50 concurrent clients.
  * Ratios are the numbers to compare: absolute times depend on whatever else the machine is doing.
  */
-import { execFile, fork } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
-import { promisify } from 'node:util';
-import { gzipSync, unzipSync } from 'fflate';
+import { join } from 'node:path';
+import { gzipSync } from 'fflate';
 import { apiEvent, type RequestSpec } from '../../tests/support/fixtures';
 import { startEmbeddedDynamoDB } from '../../tools/embedded-dynamodb';
+import { packagedFunctions, packageService } from '../../tools/packaged-service';
 
 const COLD_RUNS = 25;
 const TARGETS_KB: Record<string, number> = { hello: 15, hits: 360 };
-const run = promisify(execFile);
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const workDir = mkdtempSync(join(tmpdir(), 'canary-api-bench-'));
@@ -42,21 +41,15 @@ const table = (rows: string[][]) => {
 
 // 1. Bundles, exactly as deployed.
 console.log('Packaging (sls package --stage dev)…');
-await run('node_modules/.bin/sls', ['package', '--stage', 'dev', '--package', workDir], { timeout: 180_000 });
-const template = JSON.parse(readFileSync(join(workDir, 'cloudformation-template-update-stack.json'), 'utf8'));
+await packageService(workDir);
 const bundles: Record<string, { file: string; handler: string }> = {};
 const sizeRows = [['function', 'minified', 'gzip', 'target']];
-for (const resource of Object.values(template.Resources) as {
-  Type: string;
-  Properties: Record<string, never>;
-}[]) {
-  if (resource.Type !== 'AWS::Lambda::Function') continue;
-  const name = basename(resource.Properties.Code.S3Key, '.zip');
-  const [path, bytes] = Object.entries(unzipSync(readFileSync(join(workDir, `${name}.zip`))))[0] ?? [];
-  if (!path || !bytes) throw new Error(`empty artifact for ${name}`);
+for (const [name, fn] of Object.entries(packagedFunctions(workDir))) {
+  const [bytes] = Object.values(fn.files);
+  if (!bytes) throw new Error(`empty artifact for ${name}`);
   const file = join(workDir, `${name}.cjs`);
   writeFileSync(file, bytes);
-  bundles[name] = { file, handler: String(resource.Properties.Handler).split('.').pop() as string };
+  bundles[name] = { file, handler: fn.handler.split('.').pop() as string };
   const target = TARGETS_KB[name];
   sizeRows.push([name, kb(bytes.byteLength), kb(gzipSync(bytes).byteLength), target ? `≤ ${target} KB` : '']);
 }

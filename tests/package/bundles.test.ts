@@ -1,48 +1,26 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from '../../tools/embedded-dynamodb';
+import { type PackagedFunction, packagedFunctions, packageService } from '../../tools/packaged-service';
 import { apiEvent, type RequestSpec } from '../support/fixtures';
 
 const run = promisify(execFile);
 
-interface LambdaFunction {
-  Type: string;
-  Properties: {
-    Handler: string;
-    Runtime: string;
-    Architectures: string[];
-    Environment: { Variables: Record<string, string> };
-    Code: { S3Key: string };
-    FunctionName: string;
-  };
-}
-
 let outDir: string;
 let dynamodb: EmbeddedDynamoDB;
-let functions: Record<string, LambdaFunction['Properties']>;
+let functions: Record<string, PackagedFunction>;
 
 beforeAll(async () => {
   outDir = mkdtempSync(join(tmpdir(), 'canary-api-package-'));
   // What an earlier build with another output format or a renamed handler leaves behind.
   mkdirSync('.esbuild/.build/functions', { recursive: true });
   writeFileSync('.esbuild/.build/functions/hello.mjs', 'stale');
-  await run('node_modules/.bin/sls', ['package', '--stage', 'dev', '--package', outDir], {
-    timeout: 120_000,
-  });
-  const template = JSON.parse(
-    readFileSync(join(outDir, 'cloudformation-template-update-stack.json'), 'utf8'),
-  );
-  const resources = Object.values(template.Resources) as LambdaFunction[];
-  functions = Object.fromEntries(
-    resources
-      .filter((resource) => resource.Type === 'AWS::Lambda::Function')
-      .map(({ Properties }) => [basename(Properties.Code.S3Key, '.zip'), Properties]),
-  );
+  await packageService(outDir);
+  functions = packagedFunctions(outDir);
   dynamodb = await startEmbeddedDynamoDB({ stage: 'dev' });
 }, 180_000);
 
@@ -56,18 +34,18 @@ async function invokeArtifact(name: string, request: RequestSpec) {
   const fn = functions[name];
   if (!fn) throw new Error(`no function ${name} in the template`);
   const codeDir = join(outDir, `${name}-code`);
-  for (const [path, bytes] of Object.entries(unzipSync(readFileSync(join(outDir, `${name}.zip`))))) {
+  for (const [path, bytes] of Object.entries(fn.files)) {
     mkdirSync(join(codeDir, dirname(path)), { recursive: true });
-    if (!path.endsWith('/')) writeFileSync(join(codeDir, path), bytes);
+    writeFileSync(join(codeDir, path), bytes);
   }
-  const { stdout } = await run(process.execPath, ['tests/support/lambda-runner.cjs', codeDir, fn.Handler], {
+  const { stdout } = await run(process.execPath, ['tests/support/lambda-runner.cjs', codeDir, fn.handler], {
     cwd: process.cwd(),
     // Only what Lambda would set: the template's variables, the region, the role's credentials.
     env: {
       PATH: process.env.PATH,
-      ...fn.Environment.Variables,
+      ...fn.environment,
       AWS_REGION: 'eu-west-1',
-      AWS_LAMBDA_FUNCTION_NAME: fn.FunctionName,
+      AWS_LAMBDA_FUNCTION_NAME: fn.functionName,
       AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
       AWS_SECRET_ACCESS_KEY: 'secret',
       AWS_SESSION_TOKEN: 'session',
@@ -84,12 +62,9 @@ describe('sls package', () => {
   it('builds one arm64 Node.js artifact per function, each with its fresh bundle only', () => {
     expect(Object.keys(functions).sort()).toEqual(['echo', 'fallback', 'health', 'hello', 'hits']);
     for (const [name, fn] of Object.entries(functions)) {
-      expect(fn.Runtime).toMatch(/^nodejs(22|24)\.x$/);
-      expect(fn.Architectures).toEqual(['arm64']);
-      const files = Object.keys(unzipSync(readFileSync(join(outDir, `${name}.zip`)))).filter(
-        (path) => !path.endsWith('/'),
-      );
-      expect(files).toEqual([`functions/${name}.cjs`]);
+      expect(fn.runtime).toMatch(/^nodejs(22|24)\.x$/);
+      expect(fn.architectures).toEqual(['arm64']);
+      expect(Object.keys(fn.files)).toEqual([`functions/${name}.cjs`]);
     }
   });
 
