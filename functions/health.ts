@@ -3,7 +3,8 @@ import { api, json } from '../lib/http';
 
 export const handler = api(async function health() {
   const report = await checkHealth();
-  if (report.status === 'UP') return json(200, report);
+  const noStore = { 'cache-control': 'no-store' };
+  if (report.status === 'UP') return json(200, report, noStore);
   // Same shape as UP, plus problem members: monitors read `status`, people read `detail`.
   return json(
     503,
@@ -13,6 +14,6 @@ export const handler = api(async function health() {
       detail: 'A dependency of this service is not answering.',
       ...report,
     },
-    { 'retry-after': '5', 'cache-control': 'no-store' },
+    { ...noStore, 'retry-after': '5' },
   );
 });

@@ -16,11 +16,10 @@ function required(name: string): string {
 const runsLocally = env.IS_OFFLINE === 'true' || env.IS_LOCAL === 'true';
 
 /** The embedded DynamoDB that `npm start` runs; used whenever the code runs on a laptop. */
-export const LOCAL_DYNAMODB_ENDPOINT = 'http://127.0.0.1:8000';
+const LOCAL_DYNAMODB_ENDPOINT = 'http://127.0.0.1:8000';
 
 export const config = {
   tableName: required('TABLE_NAME'),
-  serviceName: env.SERVICE_NAME ?? 'canary-api',
   serviceVersion: env.SERVICE_VERSION ?? '0.0.0-local',
   region: env.AWS_REGION ?? 'us-east-1',
   /**

@@ -6,7 +6,7 @@ const COUNTER_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 /** Printable ASCII, as in the IETF Idempotency-Key draft's examples (UUIDs, ULIDs, random tokens). */
 const IDEMPOTENCY_KEY = /^[\x20-\x7E]{1,128}$/;
 /** The counter behind GET /hits, the web hit counter this service grew from. */
-export const CLASSIC_COUNTER = 'default';
+const CLASSIC_COUNTER = 'default';
 
 export interface CounterState {
   counter: string;

@@ -11,9 +11,9 @@ import type { Context } from 'aws-lambda';
 import { config } from './config';
 import { Conflict, HttpProblem, ServiceUnavailable } from './errors';
 
-/** The table's only key attribute; every item kind prefixes its own key (`counter#…`, `idempotency#…`). */
+/** The table's only key attribute (serverless.yml's KeySchema); every item kind prefixes its own key (`counter#…`, `idempotency#…`). */
 export const KEY_ATTRIBUTE = 'pk';
-/** DynamoDB deletes items whose TTL attribute (epoch seconds) has passed; Powertools writes it on its records. */
+/** DynamoDB deletes items whose TTL attribute (epoch seconds, serverless.yml) has passed; Powertools sets it. */
 export const TTL_ATTRIBUTE = 'expiration';
 const HITS_ATTRIBUTE = 'hits';
 

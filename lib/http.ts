@@ -6,10 +6,10 @@ import { recordResponse } from './metrics';
 
 export type ApiEvent = APIGatewayProxyEvent;
 export type ApiResult = APIGatewayProxyResult;
-export type ApiHandler = (event: ApiEvent, context: Context) => Promise<ApiResult>;
+type ApiHandler = (event: ApiEvent, context: Context) => Promise<ApiResult>;
 type ApiMiddleware = MiddlewareObj<ApiEvent, ApiResult, Error, Context>;
 
-export const JSON_TYPE = 'application/json; charset=utf-8';
+const JSON_TYPE = 'application/json; charset=utf-8';
 const PROBLEM_TYPE = 'application/problem+json; charset=utf-8';
 
 /** Stop the handler this long before Lambda would kill it, so the client gets a 503, not a gateway 502. */
