@@ -33,4 +33,8 @@ export const config = {
   /** EMF lines only mean something to CloudWatch; locally they would bury the useful output. */
   metricsEnabled: (env.METRICS_ENABLED ?? (runsLocally ? 'false' : 'true')) === 'true',
   idempotencyTtlSeconds: Number(env.IDEMPOTENCY_TTL_SECONDS ?? 86_400),
+  /** `<service>-<stage>-`: a deployed function's name minus its key in serverless.yml (deployment hooks). */
+  functionNamePrefix: env.FUNCTION_NAME_PREFIX ?? '',
+  /** The stage's public URL, given only to the post-traffic hook (every function having it would be a cycle). */
+  apiUrl: env.API_URL,
 } as const;

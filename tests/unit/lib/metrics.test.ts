@@ -27,7 +27,7 @@ describe('recordResponse', () => {
     expect(ok._aws.CloudWatchMetrics).toEqual([
       {
         Namespace: 'TestNamespace',
-        Dimensions: [['FunctionName', 'Version']],
+        Dimensions: [['FunctionName', 'Resource', 'ExecutedVersion']],
         Metrics: [
           { Name: 'Requests', Unit: 'Count', StorageResolution: 1 },
           { Name: 'ServerErrors', Unit: 'Count', StorageResolution: 1 },
@@ -36,12 +36,30 @@ describe('recordResponse', () => {
     ]);
     expect(ok).toMatchObject({
       FunctionName: 'canary-api-test-fn',
-      Version: '12',
+      Resource: 'canary-api-test-fn:12',
+      ExecutedVersion: '12',
       Requests: 1,
       ServerErrors: 0,
     });
-    expect(failed).toMatchObject({ Version: '12', ServerErrors: 1 });
+    expect(failed).toMatchObject({ ExecutedVersion: '12', ServerErrors: 1 });
     expect(Math.abs(ok._aws.Timestamp - Date.now())).toBeLessThan(5_000);
+  });
+
+  it('names the alias it was invoked through, as Lambda does for the Resource dimension', async () => {
+    const { recordResponse } = await loadWithMetrics('true');
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const throughAlias = {
+      ...lambdaContext('12'),
+      invokedFunctionArn: 'arn:aws:lambda:eu-west-1:1:function:canary-api-test-fn:live',
+    };
+    const unqualified = {
+      ...lambdaContext('12'),
+      invokedFunctionArn: 'arn:aws:lambda:eu-west-1:1:function:canary-api-test-fn',
+    };
+    recordResponse(throughAlias, 200);
+    recordResponse(unqualified, 200);
+    const [alias, bare] = capturedLines(write);
+    expect([alias.Resource, bare.Resource]).toEqual(['canary-api-test-fn:live', 'canary-api-test-fn']);
   });
 
   it('writes nothing when metrics are disabled', async () => {

@@ -1,0 +1,6 @@
+import type { Context } from 'aws-lambda';
+import { callThroughApi, type LifecycleHookEvent, runHook } from '../lib/deploy-hooks';
+
+/** CodeDeploy AfterAllowTraffic: the public URL, through the alias, now answers from the new version. */
+export const handler = (event: LifecycleHookEvent, context: Context) =>
+  runHook(event, context, callThroughApi);

@@ -1,0 +1,6 @@
+import type { Context } from 'aws-lambda';
+import { invokeTargetVersion, type LifecycleHookEvent, runHook } from '../lib/deploy-hooks';
+
+/** CodeDeploy BeforeAllowTraffic: the new version answers the smoke checks before any user reaches it. */
+export const handler = (event: LifecycleHookEvent, context: Context) =>
+  runHook(event, context, invokeTargetVersion);

@@ -1,0 +1,119 @@
+import type { RequestSpec } from './api-gateway-event';
+
+/** One request a release must answer as expected before (and after) it takes traffic. */
+export interface SmokeCheck {
+  name: string;
+  request: RequestSpec;
+  status: number;
+  /** Members the JSON answer must contain, compared deeply. */
+  body?: Record<string, unknown>;
+}
+
+/** Writes go to this counter only, so smoke checks never touch a counter that users read. */
+export const SMOKE_TEST_COUNTER = 'smoke-test';
+
+/** The checks for each deployed function, by its key in serverless.yml. */
+export const SMOKE_CHECKS: Readonly<Record<string, readonly SmokeCheck[]>> = {
+  hello: [
+    {
+      name: 'GET /hello?name=canary greets by name',
+      request: { resource: '/hello', query: { name: 'canary' } },
+      status: 200,
+      body: { message: 'Hello, canary!' },
+    },
+  ],
+  echo: [
+    {
+      name: 'POST /echo?transform=shout shouts',
+      request: {
+        method: 'POST',
+        resource: '/echo',
+        query: { transform: 'shout' },
+        headers: { 'Content-Type': 'application/json' },
+        body: '{"data":"hello, world!"}',
+      },
+      status: 200,
+      body: { data: '!DLROW ,OLLEH' },
+    },
+  ],
+  hits: [
+    {
+      name: `POST /hits/${SMOKE_TEST_COUNTER} counts`,
+      request: {
+        method: 'POST',
+        resource: '/hits/{counter}',
+        path: `/hits/${SMOKE_TEST_COUNTER}`,
+        pathParameters: { counter: SMOKE_TEST_COUNTER },
+      },
+      status: 200,
+      body: { counter: SMOKE_TEST_COUNTER },
+    },
+    {
+      name: `GET /hits/${SMOKE_TEST_COUNTER} reads`,
+      request: {
+        resource: '/hits/{counter}',
+        path: `/hits/${SMOKE_TEST_COUNTER}`,
+        pathParameters: { counter: SMOKE_TEST_COUNTER },
+      },
+      status: 200,
+      body: { counter: SMOKE_TEST_COUNTER },
+    },
+  ],
+  health: [
+    {
+      name: 'GET /health is UP',
+      request: { resource: '/health' },
+      status: 200,
+      body: { status: 'UP', checks: { dynamodb: 'UP' } },
+    },
+  ],
+  fallback: [
+    {
+      name: 'GET /smoke-test/missing is a 404 problem',
+      request: {
+        resource: '/{proxy+}',
+        path: '/smoke-test/missing',
+        pathParameters: { proxy: 'smoke-test/missing' },
+      },
+      status: 404,
+      body: { status: 404, title: 'Not Found' },
+    },
+  ],
+};
+
+export interface ObservedAnswer {
+  statusCode: number;
+  headers: Record<string, string | undefined>;
+  body: string;
+}
+
+function contains(actual: unknown, expected: unknown): boolean {
+  if (typeof expected !== 'object' || expected === null) return Object.is(actual, expected);
+  if (typeof actual !== 'object' || actual === null) return false;
+  return Object.entries(expected).every(([key, value]) =>
+    contains((actual as Record<string, unknown>)[key], value),
+  );
+}
+
+/** What is wrong with an answer to a check from a given version, or undefined when nothing is. */
+export function verdict(
+  check: SmokeCheck,
+  answer: ObservedAnswer,
+  expectedVersion: string,
+): string | undefined {
+  const served = answer.headers['x-function-version'];
+  if (served !== expectedVersion)
+    return `${check.name}: answered by version ${served}, expected ${expectedVersion}`;
+  if (answer.statusCode !== check.status)
+    return `${check.name}: status ${answer.statusCode}, expected ${check.status}`;
+  if (!check.body) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(answer.body);
+  } catch {
+    return `${check.name}: the body is not JSON`;
+  }
+  return contains(parsed, check.body)
+    ? undefined
+    : `${check.name}: body ${answer.body.slice(0, 200)} lacks ${JSON.stringify(check.body)}`;
+}
