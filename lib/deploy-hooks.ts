@@ -130,6 +130,12 @@ export const callThroughApi: Checker = async (target, signal) => {
   return failures;
 };
 
+function rejectWhenAborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) =>
+    signal.addEventListener('abort', () => reject(signal.reason), { once: true }),
+  );
+}
+
 /**
  * Runs a hook's checks within the time the Lambda has left and always reports Succeeded or Failed to
  * CodeDeploy: a hook that never reports would hold the deployment for an hour.
@@ -140,9 +146,11 @@ export async function runHook(
   check: Checker,
 ): Promise<HookOutcome> {
   const signal = AbortSignal.timeout(Math.max(1_000, context.getRemainingTimeInMillis() - REPORT_MARGIN_MS));
+  const runChecks = async () => check(await deploymentTarget(event.DeploymentId, signal), signal);
   let failures: string[];
   try {
-    failures = await check(await deploymentTarget(event.DeploymentId, signal), signal);
+    // The race holds the deadline even where a client or fetch would not honour the signal.
+    failures = await Promise.race([runChecks(), rejectWhenAborted(signal)]);
   } catch (error) {
     failures = [
       signal.aborted ? 'the checks did not finish in time' : `the checks could not run: ${String(error)}`,

@@ -1,0 +1,234 @@
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  CodeDeployClient,
+  GetDeploymentCommand,
+  PutLifecycleEventHookExecutionStatusCommand,
+} from '@aws-sdk/client-codedeploy';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { lambdaContext } from '../../support/fixtures';
+
+const codeDeploy = mockClient(CodeDeployClient);
+const lambda = mockClient(LambdaClient);
+const event = { DeploymentId: 'd-ABC123', LifecycleEventHookExecutionId: 'exec-1' };
+const encoder = new TextEncoder();
+
+let api: Server;
+let apiAnswer: { status: number; version: string; body: string };
+
+async function loadHooks() {
+  vi.resetModules();
+  vi.stubEnv('FUNCTION_NAME_PREFIX', 'canary-api-prod-');
+  vi.stubEnv('API_URL', `http://127.0.0.1:${(api.address() as AddressInfo).port}/prod`);
+  return import('../../../lib/deploy-hooks');
+}
+
+function deploying(functionKey: string, targetVersion = '8') {
+  const content = JSON.stringify({
+    version: 0.0,
+    Resources: [
+      {
+        [`${functionKey}LambdaFunction`]: {
+          Type: 'AWS::Lambda::Function',
+          Properties: {
+            Name: `canary-api-prod-${functionKey}`,
+            Alias: 'live',
+            CurrentVersion: '7',
+            TargetVersion: targetVersion,
+          },
+        },
+      },
+    ],
+  });
+  codeDeploy.on(GetDeploymentCommand).resolves({
+    deploymentInfo: { revision: { revisionType: 'AppSpecContent', appSpecContent: { content } } },
+  });
+}
+
+function versionAnswers(answer: { statusCode: number; version: string; body: unknown }) {
+  const payload = {
+    statusCode: answer.statusCode,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'x-function-version': answer.version },
+    body: JSON.stringify(answer.body),
+  };
+  lambda
+    .on(InvokeCommand)
+    .resolves({ StatusCode: 200, Payload: encoder.encode(JSON.stringify(payload)) as never });
+}
+
+function reported() {
+  return codeDeploy
+    .commandCalls(PutLifecycleEventHookExecutionStatusCommand)
+    .map((call) => call.args[0].input);
+}
+
+beforeAll(async () => {
+  api = createServer((request, response) => {
+    response
+      .writeHead(apiAnswer.status, {
+        'content-type': 'application/json',
+        'x-function-version': apiAnswer.version,
+      })
+      .end(request.url?.startsWith('/prod/hello?name=canary') ? apiAnswer.body : '{}');
+  }).listen(0, '127.0.0.1');
+  await once(api, 'listening');
+});
+afterAll(() => new Promise((resolve) => api.close(resolve)));
+beforeEach(() => {
+  codeDeploy.reset();
+  lambda.reset();
+  codeDeploy.on(PutLifecycleEventHookExecutionStatusCommand).resolves({});
+  vi.spyOn(console, 'info').mockImplementation(() => undefined);
+  vi.spyOn(console, 'error').mockImplementation(() => undefined);
+});
+
+describe('parseAppSpec', () => {
+  it('reads the JSON AppSpec CloudFormation writes', async () => {
+    const { parseAppSpec } = await loadHooks();
+    const content =
+      '{"version":0.0,"Resources":[{"fn":{"Type":"AWS::Lambda::Function","Properties":{"Name":"f","Alias":"live","CurrentVersion":"3","TargetVersion":"4"}}}]}';
+    expect(parseAppSpec(content)).toEqual({
+      functionName: 'f',
+      alias: 'live',
+      currentVersion: '3',
+      targetVersion: '4',
+    });
+  });
+
+  it('reads a YAML AppSpec', async () => {
+    const { parseAppSpec } = await loadHooks();
+    const content = `version: 0.0
+Resources:
+  - fn:
+      Type: AWS::Lambda::Function
+      Properties:
+        Name: "f"
+        Alias: live
+        CurrentVersion: 3
+        TargetVersion: '4' # the new one`;
+    expect(parseAppSpec(content)).toEqual({
+      functionName: 'f',
+      alias: 'live',
+      currentVersion: '3',
+      targetVersion: '4',
+    });
+  });
+
+  it('refuses an AppSpec without a target', async () => {
+    const { parseAppSpec } = await loadHooks();
+    expect(() => parseAppSpec('{"Resources":[]}')).toThrow(/no function and target version/);
+  });
+});
+
+describe('the pre-traffic hook', () => {
+  it('invokes exactly the version being deployed and reports Succeeded when it answers right', async () => {
+    const { runHook, invokeTargetVersion } = await loadHooks();
+    deploying('hello', '8');
+    versionAnswers({ statusCode: 200, version: '8', body: { message: 'Hello, canary!' } });
+    const outcome = await runHook(event, lambdaContext(), invokeTargetVersion);
+    expect(outcome).toEqual({ status: 'Succeeded', failures: [] });
+    const [invoke] = lambda.commandCalls(InvokeCommand);
+    expect(invoke?.args[0].input).toMatchObject({ FunctionName: 'canary-api-prod-hello', Qualifier: '8' });
+    const sent = JSON.parse(String(invoke?.args[0].input.Payload));
+    expect(sent).toMatchObject({
+      httpMethod: 'GET',
+      resource: '/hello',
+      queryStringParameters: { name: 'canary' },
+    });
+    expect(reported()).toEqual([
+      { deploymentId: 'd-ABC123', lifecycleEventHookExecutionId: 'exec-1', status: 'Succeeded' },
+    ]);
+  });
+
+  it('reports Failed when the answer is wrong', async () => {
+    const { runHook, invokeTargetVersion } = await loadHooks();
+    deploying('hello');
+    versionAnswers({ statusCode: 200, version: '8', body: { message: 'Goodbye' } });
+    const outcome = await runHook(event, lambdaContext(), invokeTargetVersion);
+    expect(outcome.status).toBe('Failed');
+    expect(outcome.failures[0]).toMatch(/lacks \{"message":"Hello, canary!"\}/);
+    expect(reported()[0]?.status).toBe('Failed');
+  });
+
+  it('reports Failed when another version answers', async () => {
+    const { runHook, invokeTargetVersion } = await loadHooks();
+    deploying('hello', '8');
+    versionAnswers({ statusCode: 200, version: '7', body: { message: 'Hello, canary!' } });
+    const outcome = await runHook(event, lambdaContext(), invokeTargetVersion);
+    expect(outcome.failures).toEqual([
+      'GET /hello?name=canary greets by name: answered by version 7, expected 8',
+    ]);
+  });
+
+  it('reports Failed when the version crashes', async () => {
+    const { runHook, invokeTargetVersion } = await loadHooks();
+    deploying('hits');
+    lambda.on(InvokeCommand).resolves({
+      FunctionError: 'Unhandled',
+      Payload: encoder.encode('{"errorType":"Runtime.ImportModuleError"}') as never,
+    });
+    const outcome = await runHook(event, lambdaContext(), invokeTargetVersion);
+    expect(outcome.status).toBe('Failed');
+    expect(outcome.failures[0]).toMatch(/version 8 failed \(Unhandled\).*ImportModuleError/);
+  });
+
+  it('reports Failed in time when the version never answers', async () => {
+    const { runHook, invokeTargetVersion } = await loadHooks();
+    deploying('echo');
+    lambda.on(InvokeCommand).callsFake(() => new Promise(() => undefined));
+    const started = Date.now();
+    const outcome = await runHook(event, lambdaContext('1', 4_000), invokeTargetVersion);
+    expect(Date.now() - started).toBeLessThan(2_500);
+    expect(outcome.failures).toEqual(['the checks did not finish in time']);
+    expect(reported()[0]?.status).toBe('Failed');
+  });
+
+  it('reports Failed for a function nobody wrote smoke checks for', async () => {
+    const { runHook, invokeTargetVersion } = await loadHooks();
+    deploying('brandNew');
+    const outcome = await runHook(event, lambdaContext(), invokeTargetVersion);
+    expect(outcome.failures[0]).toMatch(/no smoke checks for canary-api-prod-brandNew/);
+    expect(lambda.commandCalls(InvokeCommand)).toHaveLength(0);
+  });
+
+  it('reports Failed when the deployment cannot be read', async () => {
+    const { runHook, invokeTargetVersion } = await loadHooks();
+    codeDeploy.on(GetDeploymentCommand).rejects(new Error('AccessDenied'));
+    const outcome = await runHook(event, lambdaContext(), invokeTargetVersion);
+    expect(outcome.failures[0]).toMatch(/could not run: .*AccessDenied/);
+    expect(reported()[0]?.status).toBe('Failed');
+  });
+
+  it('fails the invocation when even the verdict cannot be reported', async () => {
+    const { runHook, invokeTargetVersion } = await loadHooks();
+    deploying('hello', '8');
+    versionAnswers({ statusCode: 200, version: '8', body: { message: 'Hello, canary!' } });
+    codeDeploy.on(PutLifecycleEventHookExecutionStatusCommand).rejects(new Error('ThrottlingException'));
+    await expect(runHook(event, lambdaContext(), invokeTargetVersion)).rejects.toThrow(/Throttling/);
+  });
+});
+
+describe('the post-traffic hook', () => {
+  it('checks the public URL end to end and reports Succeeded when the new version answers', async () => {
+    const { runHook, callThroughApi } = await loadHooks();
+    deploying('hello', '8');
+    apiAnswer = { status: 200, version: '8', body: '{"message":"Hello, canary!"}' };
+    expect(await runHook(event, lambdaContext(), callThroughApi)).toEqual({
+      status: 'Succeeded',
+      failures: [],
+    });
+  });
+
+  it('reports Failed when the alias still serves the old version', async () => {
+    const { runHook, callThroughApi } = await loadHooks();
+    deploying('hello', '8');
+    apiAnswer = { status: 200, version: '7', body: '{"message":"Hello, canary!"}' };
+    const outcome = await runHook(event, lambdaContext(), callThroughApi);
+    expect(outcome.failures).toEqual([
+      'GET /hello?name=canary greets by name: answered by version 7, expected 8',
+    ]);
+  });
+});
