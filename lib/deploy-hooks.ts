@@ -8,7 +8,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { Context } from 'aws-lambda';
 import { proxyEvent } from './api-gateway-event';
 import { config } from './config';
-import { type ObservedAnswer, SMOKE_CHECKS, type SmokeCheck, verdict } from './smoke-checks';
+import { callApi, type ObservedAnswer, SMOKE_CHECKS, type SmokeCheck, verdict } from './smoke-checks';
 
 /** All CodeDeploy tells a hook: which deployment, and which hook execution to report on. */
 export interface LifecycleHookEvent {
@@ -112,19 +112,11 @@ export const invokeTargetVersion: Checker = async (target, signal) => {
 
 /** AfterAllowTraffic: the same checks end to end, through the public URL and the alias, now all on the new version. */
 export const callThroughApi: Checker = async (target, signal) => {
-  if (!config.apiUrl) throw new Error('API_URL is not set for the post-traffic hook');
+  const { apiUrl } = config;
+  if (!apiUrl) throw new Error('API_URL is not set for the post-traffic hook');
   const failures: string[] = [];
   for (const check of checksFor(target)) {
-    const { method = 'GET', path, resource = '/', query = {}, headers, body } = check.request;
-    const url = new URL(`${config.apiUrl.replace(/\/$/, '')}${path ?? resource}`);
-    for (const [name, value] of Object.entries(query)) url.searchParams.set(name, String(value));
-    const response = await fetch(url, { method, headers, body, signal });
-    const answer = {
-      statusCode: response.status,
-      headers: Object.fromEntries(response.headers),
-      body: await response.text(),
-    };
-    const problem = verdict(check, answer, target.targetVersion);
+    const problem = verdict(check, await callApi(apiUrl, check, signal), target.targetVersion);
     if (problem) failures.push(problem);
   }
   return failures;

@@ -95,15 +95,20 @@ function contains(actual: unknown, expected: unknown): boolean {
   );
 }
 
-/** What is wrong with an answer to a check from a given version, or undefined when nothing is. */
+/**
+ * What is wrong with an answer to a check, or undefined when nothing is. With `expectedVersion`, the
+ * answer must come from that version; without, from any version that says which it is.
+ */
 export function verdict(
   check: SmokeCheck,
   answer: ObservedAnswer,
-  expectedVersion: string,
+  expectedVersion?: string,
 ): string | undefined {
   const served = answer.headers['x-function-version'];
-  if (served !== expectedVersion)
+  if (!served) return `${check.name}: no x-function-version header`;
+  if (expectedVersion !== undefined && served !== expectedVersion) {
     return `${check.name}: answered by version ${served}, expected ${expectedVersion}`;
+  }
   if (answer.statusCode !== check.status)
     return `${check.name}: status ${answer.statusCode}, expected ${check.status}`;
   if (!check.body) return undefined;
@@ -116,4 +121,34 @@ export function verdict(
   return contains(parsed, check.body)
     ? undefined
     : `${check.name}: body ${answer.body.slice(0, 200)} lacks ${JSON.stringify(check.body)}`;
+}
+
+/** Sends a check's request to a deployed (or local) API at `baseUrl`, e.g. https://…/prod. */
+export async function callApi(
+  baseUrl: string,
+  check: SmokeCheck,
+  signal?: AbortSignal,
+): Promise<ObservedAnswer> {
+  const { method = 'GET', path, resource = '/', query = {}, headers, body } = check.request;
+  const url = new URL(`${baseUrl.replace(/\/$/, '')}${path ?? resource}`);
+  for (const [name, value] of Object.entries(query)) url.searchParams.set(name, String(value));
+  const response = await fetch(url, { method, headers, body, signal });
+  return {
+    statusCode: response.status,
+    headers: Object.fromEntries(response.headers),
+    body: await response.text(),
+  };
+}
+
+/** Every function's checks through the public URL, as the Synthetics canary runs them each minute. */
+export async function checkWholeApi(baseUrl: string, signal?: AbortSignal): Promise<string[]> {
+  const failures: string[] = [];
+  for (const check of Object.values(SMOKE_CHECKS).flat()) {
+    const problem = await callApi(baseUrl, check, signal).then(
+      (answer) => verdict(check, answer),
+      (error: unknown) => `${check.name}: ${String(error)}`,
+    );
+    if (problem) failures.push(problem);
+  }
+  return failures;
 }

@@ -14,6 +14,7 @@ async function main() {
     await module[handlerName](JSON.parse(process.env.EVENT), {
       functionName: 'bench',
       functionVersion: '1',
+      invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:bench:live',
       awsRequestId: 'bench',
       getRemainingTimeInMillis: () => deadline - Date.now(),
     });

@@ -44,7 +44,9 @@ console.log('Packaging (sls package --stage dev)…');
 await packageService(workDir);
 const bundles: Record<string, { file: string; handler: string }> = {};
 const sizeRows = [['function', 'minified', 'gzip', 'target']];
-for (const [name, fn] of Object.entries(packagedFunctions(workDir))) {
+// The API functions; the deployment hooks only run during deployments.
+const apiFunctions = Object.entries(packagedFunctions(workDir)).filter(([name]) => !name.endsWith('Traffic'));
+for (const [name, fn] of apiFunctions) {
   const [bytes] = Object.values(fn.files);
   if (!bytes) throw new Error(`empty artifact for ${name}`);
   const file = join(workDir, `${name}.cjs`);

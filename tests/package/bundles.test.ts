@@ -60,7 +60,15 @@ async function invokeArtifact(name: string, request: RequestSpec) {
 
 describe('sls package', () => {
   it('builds one arm64 Node.js artifact per function, each with its fresh bundle only', () => {
-    expect(Object.keys(functions).sort()).toEqual(['echo', 'fallback', 'health', 'hello', 'hits']);
+    expect(Object.keys(functions).sort()).toEqual([
+      'echo',
+      'fallback',
+      'health',
+      'hello',
+      'hits',
+      'postTraffic',
+      'preTraffic',
+    ]);
     for (const [name, fn] of Object.entries(functions)) {
       expect(fn.runtime).toMatch(/^nodejs(22|24)\.x$/);
       expect(fn.architectures).toEqual(['arm64']);

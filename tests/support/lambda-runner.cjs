@@ -17,6 +17,7 @@ async function main() {
   const context = {
     functionName: process.env.AWS_LAMBDA_FUNCTION_NAME,
     functionVersion: '3',
+    invokedFunctionArn: `arn:aws:lambda:eu-west-1:123456789012:function:${process.env.AWS_LAMBDA_FUNCTION_NAME}:live`,
     awsRequestId: 'package-test',
     getRemainingTimeInMillis: () => deadline - Date.now(),
   };
