@@ -1,0 +1,353 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SMOKE_CHECKS } from '../../lib/smoke-checks';
+import { packageService } from '../../tools/packaged-service';
+
+// Each stage's template exactly as `sls deploy --stage <stage>` would send it, asserted on the
+// properties that make a release safe, then handed to two independent validators.
+
+// biome-ignore lint/suspicious/noExplicitAny: CloudFormation JSON is untyped; the assertions check its shape.
+type Json = Record<string, any>;
+interface Resource {
+  Type: string;
+  Properties: Json;
+  Metadata?: Json;
+  DependsOn?: string[];
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
+  UpdatePolicy?: Json;
+}
+
+const STAGES = {
+  dev: { deploymentType: 'AllAtOnce', logRetentionDays: 7, rateLimit: 50, tableRetained: false },
+  staging: {
+    deploymentType: 'Linear10PercentEvery1Minute',
+    logRetentionDays: 30,
+    rateLimit: 100,
+    tableRetained: false,
+  },
+  prod: {
+    deploymentType: 'Canary10Percent5Minutes',
+    logRetentionDays: 90,
+    rateLimit: 500,
+    tableRetained: true,
+  },
+} as const;
+type Stage = keyof typeof STAGES;
+const API_FUNCTIONS = ['Hello', 'Echo', 'Hits', 'Health', 'Fallback'];
+
+const outDir = mkdtempSync(join(tmpdir(), 'canary-api-stages-'));
+const templates = {} as Record<Stage, { file: string; resources: Record<string, Resource>; outputs: Json }>;
+
+beforeAll(async () => {
+  for (const stage of Object.keys(STAGES) as Stage[]) {
+    await packageService(join(outDir, stage), stage);
+    const file = join(outDir, stage, 'cloudformation-template-update-stack.json');
+    const template = JSON.parse(readFileSync(file, 'utf8'));
+    templates[stage] = { file, resources: template.Resources, outputs: template.Outputs };
+  }
+}, 240_000);
+afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+const ofType = (stage: Stage, type: string) =>
+  Object.entries(templates[stage].resources).filter(([, resource]) => resource.Type === type);
+const refTo = (value: unknown) => (value as Json | undefined)?.Ref;
+const versionOf = (stage: Stage, fn: string) =>
+  ofType(stage, 'AWS::Lambda::Version').find(
+    ([, version]) => refTo(version.Properties.FunctionName) === `${fn}LambdaFunction`,
+  )?.[0];
+
+describe.each(Object.keys(STAGES) as Stage[])('the %s template', (stage) => {
+  const expected = STAGES[stage];
+  const resource = (id: string) => {
+    const found = templates[stage].resources[id];
+    if (!found) throw new Error(`${id} is not in the ${stage} template`);
+    return found;
+  };
+
+  it('serves every API function through the alias live, never $LATEST', () => {
+    for (const fn of API_FUNCTIONS) {
+      const alias = resource(`${fn}LambdaFunctionAliaslive`);
+      expect(alias.Properties.Name).toBe('live');
+      expect(alias.Properties.FunctionVersion).toEqual({ 'Fn::GetAtt': [versionOf(stage, fn), 'Version'] });
+    }
+    for (const [id, method] of ofType(stage, 'AWS::ApiGateway::Method')) {
+      const uri = JSON.stringify(method.Properties.Integration.Uri);
+      expect(uri, id).toMatch(/LambdaFunctionAliaslive/);
+    }
+    for (const [id, permission] of ofType(stage, 'AWS::Lambda::Permission')) {
+      expect(refTo(permission.Properties.FunctionName), id).toMatch(/LambdaFunctionAliaslive$/);
+    }
+  });
+
+  it(`shifts traffic with ${expected.deploymentType} and rolls back on failure and on alarm`, () => {
+    const groups = ofType(stage, 'AWS::CodeDeploy::DeploymentGroup');
+    expect(groups.map(([id]) => id).sort()).toEqual(
+      API_FUNCTIONS.map((fn) => `${fn}LambdaFunctionDeploymentGroup`).sort(),
+    );
+    for (const [, group] of groups) {
+      expect(group.Properties.DeploymentConfigName['Fn::Sub'][1]).toEqual({
+        ConfigName: expected.deploymentType,
+      });
+      expect(group.Properties.AutoRollbackConfiguration.Enabled).toBe(true);
+      expect(group.Properties.AutoRollbackConfiguration.Events).toEqual(
+        expect.arrayContaining(['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM']),
+      );
+      expect(group.Properties.ServiceRoleArn).toEqual({ 'Fn::GetAtt': ['CodeDeployServiceRole', 'Arn'] });
+    }
+  });
+
+  it('runs the pre- and post-traffic hooks for every aliased function, and deploys the hooks at once', () => {
+    for (const fn of API_FUNCTIONS) {
+      const update = resource(`${fn}LambdaFunctionAliaslive`).UpdatePolicy?.CodeDeployLambdaAliasUpdate;
+      expect(update.BeforeAllowTrafficHook).toEqual({ Ref: 'PreTrafficLambdaFunction' });
+      expect(update.AfterAllowTrafficHook).toEqual({ Ref: 'PostTrafficLambdaFunction' });
+      expect(update.DeploymentGroupName).toEqual({ Ref: `${fn}LambdaFunctionDeploymentGroup` });
+    }
+    const aliased = ofType(stage, 'AWS::Lambda::Alias').map(([, alias]) =>
+      refTo(alias.Properties.FunctionName),
+    );
+    expect(aliased).not.toContain('PreTrafficLambdaFunction');
+    expect(aliased).not.toContain('PostTrafficLambdaFunction');
+  });
+
+  it('has smoke checks for every function it deploys gradually', () => {
+    for (const fn of API_FUNCTIONS) expect(SMOKE_CHECKS[fn.toLowerCase()], fn).toBeDefined();
+  });
+
+  it('watches each deployment with at most 10 alarms: new version, alias, API and canary', () => {
+    const canaryAlarmName = resource('SyntheticsFailedAlarm').Properties.AlarmName;
+    for (const fn of API_FUNCTIONS) {
+      const alarms = resource(`${fn}LambdaFunctionDeploymentGroup`).Properties.AlarmConfiguration.Alarms.map(
+        (alarm: Json) => alarm.Name,
+      );
+      expect(alarms.length).toBeLessThanOrEqual(10);
+      expect(alarms).toEqual(
+        expect.arrayContaining([
+          { Ref: `${fn}LambdaFunctionNewVersionServerErrorsAlarm` },
+          { Ref: `${fn}LambdaFunctionNewVersionErrorsAlarm` },
+          { Ref: `${fn}LambdaFunctionAliasErrorsAlarm` },
+          { Ref: `${fn}LambdaFunctionAliasLatencyAlarm` },
+          { Ref: 'ApiGateway5xxAlarm' },
+          canaryAlarmName,
+        ]),
+      );
+    }
+  });
+
+  it('judges only the new version with Errors on ExecutedVersion', () => {
+    for (const fn of API_FUNCTIONS) {
+      const alarm = resource(`${fn}LambdaFunctionNewVersionErrorsAlarm`).Properties;
+      expect([alarm.Namespace, alarm.MetricName]).toEqual(['AWS/Lambda', 'Errors']);
+      expect(alarm.Dimensions).toContainEqual({
+        Name: 'ExecutedVersion',
+        Value: { 'Fn::GetAtt': [versionOf(stage, fn), 'Version'] },
+      });
+      expect(JSON.stringify(alarm.AlarmName)).toContain(`${versionOf(stage, fn)}.Version`);
+    }
+  });
+
+  it('rolls a bad new version back within seconds: 10-second periods of our high-resolution 5xx metric', () => {
+    for (const fn of API_FUNCTIONS) {
+      const alarm = resource(`${fn}LambdaFunctionNewVersionServerErrorsAlarm`).Properties;
+      const stats = alarm.Metrics.filter((metric: Json) => metric.MetricStat).map(
+        (metric: Json) => metric.MetricStat,
+      );
+      expect(stats.map((stat: Json) => stat.Metric.MetricName).sort()).toEqual(['Requests', 'ServerErrors']);
+      for (const stat of stats) {
+        expect(stat.Metric.Namespace).toBe('CanaryApi');
+        expect(stat.Period).toBe(10);
+        expect(stat.Metric.Dimensions).toContainEqual({
+          Name: 'ExecutedVersion',
+          Value: { 'Fn::GetAtt': [versionOf(stage, fn), 'Version'] },
+        });
+        expect(stat.Metric.Dimensions).toContainEqual({
+          Name: 'Resource',
+          Value: { 'Fn::Join': [':', [{ Ref: `${fn}LambdaFunction` }, 'live']] },
+        });
+      }
+      // Worst case to ALARM: two breaching 10-second periods.
+      expect(alarm.EvaluationPeriods * 10).toBeLessThanOrEqual(30);
+      expect(alarm.DatapointsToAlarm).toBe(2);
+    }
+  });
+
+  it('watches every version behind the alias for error rate and p99 latency', () => {
+    for (const fn of API_FUNCTIONS) {
+      const latency = resource(`${fn}LambdaFunctionAliasLatencyAlarm`).Properties;
+      expect([latency.MetricName, latency.ExtendedStatistic]).toEqual(['Duration', 'p99']);
+      expect(latency.Dimensions.map((d: Json) => d.Name)).toEqual(['FunctionName', 'Resource']);
+      const errors = JSON.stringify(resource(`${fn}LambdaFunctionAliasErrorsAlarm`).Properties.Metrics);
+      expect(errors).toContain('"Errors"');
+      expect(errors).not.toContain('ExecutedVersion');
+    }
+    const api = JSON.stringify(resource('ApiGateway5xxAlarm').Properties.Metrics);
+    expect(api).toContain('5XXError');
+    expect(api).toContain(`"${stage}-canary-api"`);
+  });
+
+  it('breaks the canary -> URL -> alias -> deployment group -> alarm -> canary cycle with a fixed alarm name', () => {
+    const alarm = resource('SyntheticsFailedAlarm').Properties;
+    expect(alarm.AlarmName).toBe(`canary-api-${stage}-synthetics-failed`);
+    expect(alarm.Dimensions).toEqual([{ Name: 'CanaryName', Value: `canary-api-${stage}` }]);
+    expect(JSON.stringify(resource('SyntheticsFailedAlarm'))).not.toContain('SyntheticsCanary"');
+  });
+
+  it('runs a Synthetics canary every minute on a current Node.js runtime with its script inlined', () => {
+    const canary = resource('SyntheticsCanary');
+    expect(canary.Properties.Name).toMatch(/^[0-9a-z_-]{1,21}$/);
+    expect(canary.Properties.Name).toBe(`canary-api-${stage}`);
+    expect(canary.Properties.RuntimeVersion).toMatch(/^syn-nodejs-/);
+    expect(canary.Properties.Schedule.Expression).toBe('rate(1 minute)');
+    expect(canary.Properties.Code.Script).toContain('x-function-version');
+    expect(canary.DependsOn).toContain('ApiGatewayStage');
+    const bucket = resource('SyntheticsArtifactsBucket').Properties;
+    expect(bucket.LifecycleConfiguration.Rules[0]).toMatchObject({ Status: 'Enabled', ExpirationInDays: 30 });
+  });
+
+  it('grants least privilege: no wildcard actions, no FullAccess policies, DynamoDB only on the table', () => {
+    for (const [id, role] of ofType(stage, 'AWS::IAM::Role')) {
+      for (const arn of role.Properties.ManagedPolicyArns ?? [])
+        expect(JSON.stringify(arn), id).not.toMatch(/FullAccess/);
+      const statements = (role.Properties.Policies ?? []).flatMap(
+        (policy: Json) => policy.PolicyDocument.Statement,
+      );
+      for (const statement of statements) {
+        for (const action of [statement.Action].flat()) expect(action, id).not.toMatch(/\*/);
+        if ([statement.Action].flat().some((action: string) => action.startsWith('dynamodb:'))) {
+          expect(statement.Resource, id).toEqual({ 'Fn::GetAtt': ['CountersTable', 'Arn'] });
+        }
+      }
+    }
+    const health = JSON.stringify(resource('HealthFunctionRole').Properties.Policies);
+    expect(health).toContain('dynamodb:GetItem');
+    expect(health).not.toMatch(/dynamodb:(Put|Update|Delete)Item/);
+    expect(JSON.stringify(resource('StatelessFunctionRole'))).not.toContain('dynamodb');
+  });
+
+  it('keeps the table on demand, recoverable and encrypted; retained and protected in prod only', () => {
+    const table = resource('CountersTable');
+    expect(table.Properties.BillingMode).toBe('PAY_PER_REQUEST');
+    expect(table.Properties.PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled).toBe(true);
+    expect(table.Properties.SSESpecification.SSEEnabled).toBe(true);
+    expect(table.Properties.DeletionProtectionEnabled).toBe(expected.tableRetained);
+    expect([table.DeletionPolicy, table.UpdateReplacePolicy]).toEqual(
+      expected.tableRetained ? ['Retain', 'Retain'] : ['Delete', 'Delete'],
+    );
+  });
+
+  it('throttles, traces and logs the API stage explicitly', () => {
+    const stageResource = resource('ApiGatewayStage').Properties;
+    expect(stageResource.StageName).toBe(stage);
+    expect(stageResource.TracingEnabled).toBe(true);
+    expect(stageResource.MethodSettings[0]).toMatchObject({
+      ThrottlingRateLimit: expected.rateLimit,
+      MetricsEnabled: true,
+    });
+    expect(stageResource.AccessLogSetting.DestinationArn).toEqual({
+      'Fn::GetAtt': ['ApiAccessLogGroup', 'Arn'],
+    });
+    for (const [, deployment] of ofType(stage, 'AWS::ApiGateway::Deployment')) {
+      expect(deployment.Properties.StageName).toBeUndefined();
+    }
+  });
+
+  it('answers gateway errors in problem+json too', () => {
+    const types = ofType(stage, 'AWS::ApiGateway::GatewayResponse').map(
+      ([, response]) => response.Properties,
+    );
+    expect(types.map((response) => response.ResponseType)).toEqual(
+      expect.arrayContaining(['DEFAULT_4XX', 'DEFAULT_5XX']),
+    );
+    for (const response of types) {
+      expect(response.ResponseParameters['gatewayresponse.header.Content-Type']).toBe(
+        "'application/problem+json'",
+      );
+      expect(() =>
+        JSON.parse(
+          response.ResponseTemplates['application/json'].replaceAll('$context.error.messageString', '"x"'),
+        ),
+      ).not.toThrow();
+    }
+  });
+
+  it(`keeps logs ${expected.logRetentionDays} days and traces every function`, () => {
+    for (const [id, group] of ofType(stage, 'AWS::Logs::LogGroup')) {
+      expect(group.Properties.RetentionInDays, id).toBe(expected.logRetentionDays);
+    }
+    for (const [id, fn] of ofType(stage, 'AWS::Lambda::Function')) {
+      expect(fn.Properties.TracingConfig, id).toEqual({ Mode: 'Active' });
+      expect(fn.Properties.Runtime, id).toMatch(/^nodejs(22|24)\.x$/);
+      expect(fn.Properties.LoggingConfig?.LogFormat, id).toBe('JSON');
+    }
+  });
+
+  it('holds no secrets and outputs the URL and the canary name', () => {
+    for (const [id, fn] of ofType(stage, 'AWS::Lambda::Function')) {
+      for (const name of Object.keys(fn.Properties.Environment?.Variables ?? {})) {
+        expect(name, id).not.toMatch(/SECRET|PASSWORD|ACCESS_KEY|PRIVATE/);
+      }
+    }
+    expect(JSON.stringify(templates[stage].resources)).not.toMatch(/AKIA[0-9A-Z]{16}/);
+    expect(Object.keys(templates[stage].outputs)).toEqual(
+      expect.arrayContaining(['ApiUrl', 'SyntheticsCanaryName']),
+    );
+  });
+});
+
+/** A validator's path, or undefined; in CI a missing one is an error, never a skip. */
+function validator(command: string): string | undefined {
+  const found =
+    spawnSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' }).stdout.trim() || undefined;
+  if (!found && process.env.CI) throw new Error(`${command} is not installed; .ci/run installs it with pip.`);
+  if (!found)
+    console.warn(`Skipping the ${command} checks: ${command} is not installed (pip install ${command}).`);
+  return found;
+}
+const cfnLint = validator('cfn-lint');
+const checkov = validator('checkov');
+
+describe('independent validators', () => {
+  it.skipIf(!cfnLint)('cfn-lint finds no error and no warning in any stage template', () => {
+    const files = Object.values(templates).map((template) => template.file);
+    const result = spawnSync(cfnLint as string, files, { encoding: 'utf8' });
+    expect(result.stdout + result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+
+  it.skipIf(!checkov)(
+    'checkov fails no check in any stage template; every skip says why',
+    { timeout: 180_000 },
+    () => {
+      for (const [stage, { file, resources }] of Object.entries(templates)) {
+        const output = execFileSync(
+          checkov as string,
+          // --skip-download: no Prisma Cloud guideline look-ups; the checks themselves ship with checkov.
+          [
+            '-f',
+            file,
+            '--framework',
+            'cloudformation',
+            '--output',
+            'json',
+            '--quiet',
+            '--soft-fail',
+            '--skip-download',
+          ],
+          { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+        );
+        const summary = JSON.parse(output).summary;
+        expect({ stage, failed: summary.failed }).toEqual({ stage, failed: 0 });
+        expect(summary.passed).toBeGreaterThan(100);
+        for (const [id, resource] of Object.entries(resources)) {
+          for (const skip of resource.Metadata?.checkov?.skip ?? []) {
+            expect(skip.comment?.length ?? 0, `${stage} ${id} ${skip.id}`).toBeGreaterThan(40);
+          }
+        }
+      }
+    },
+  );
+});
