@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkWholeApi } from '../../lib/smoke-checks';
 import { contractViolations } from '../support/contract';
 import { freePort, groupAlive, isListening, startGroup, waitFor } from '../support/processes';
 
@@ -165,6 +166,12 @@ describe('npm start serves the API at the root, as openapi.yaml describes', () =
       });
       expect(answer.status).toBeLessThan(500);
     }
+  });
+});
+
+describe('the Synthetics canary checks', () => {
+  it('pass against npm start, as they run against a stage each minute', async () => {
+    expect(await checkWholeApi(`http://127.0.0.1:${port}`)).toEqual([]);
   });
 });
 
