@@ -17,13 +17,15 @@
 //    metrics and JSON access logs. osls leaves the stage implicit in the Deployment and sets tracing
 //    and logs through API calls after the deploy, where neither reviewers nor validators see them,
 //    and it has no stage throttling at all.
-// 3. The deployment hooks may read and report on this stack's deployments only; the CodeDeploy
+// 3. A CloudWatch dashboard for the stage: traffic per version, 5xx and errors, p99 latency,
+//    the canary's success and the state of every alarm a deployment watches.
+// 4. The deployment hooks may read and report on this stack's deployments only; the CodeDeploy
 //    application's logical ID is derived here the way the canary plugin derives it.
-// 4. The Synthetics canary's script (canary/index.ts) is bundled and inlined into its resource, so the
+// 5. The Synthetics canary's script (canary/index.ts) is bundled and inlined into its resource, so the
 //    template is the whole release.
-// 5. checkov skips that custom.delivery.checkovSkips declares for a resource type are written into the
+// 6. checkov skips that custom.delivery.checkovSkips declares for a resource type are written into the
 //    Metadata of every resource of that type, osls-generated ones included.
-// 6. osls makes each function DependsOn its role although the function's GetAtt of that role already
+// 7. osls makes each function DependsOn its role although the function's GetAtt of that role already
 //    orders them; cfn-lint warns (W3005) about every such pair, so the duplicate is dropped.
 
 const path = require('node:path');
@@ -44,12 +46,18 @@ class ServerlessDelivery {
     return this.serverless.service.custom.delivery;
   }
 
+  /** The namespace lib/metrics.ts writes to, as serverless.yml gives it to the functions. */
+  get metricsNamespace() {
+    return this.serverless.service.provider.environment.METRICS_NAMESPACE;
+  }
+
   addDeliveryResources() {
     const { service } = this.serverless;
     const template = service.provider.compiledCloudFormationTemplate;
     const naming = this.serverless.getProvider('aws').naming;
     const stage = this.serverless.getProvider('aws').getStage();
     const globalAlarms = service.custom.deploymentSettings?.alarms ?? [];
+    const gradual = [];
 
     for (const key of service.getAllFunctions()) {
       const fn = service.getFunction(key);
@@ -66,7 +74,9 @@ class ServerlessDelivery {
       const alarms = this.functionAlarms({ key, functionId, versionId, stage, service: service.service });
       Object.assign(template.Resources, alarms);
       fn.deploymentSettings = { ...fn.deploymentSettings, alarms: [...globalAlarms, ...Object.keys(alarms)] };
+      gradual.push({ key, name: fn.name, alarmIds: Object.keys(alarms) });
     }
+    this.addDashboard(template, gradual, stage, service.service);
     this.useExplicitStage(template, stage);
     this.allowHooksToReport(template, naming);
     this.inlineCanaryScript(template);
@@ -151,8 +161,8 @@ class ServerlessDelivery {
         AlarmName: newVersionName('fast-5xx'),
         AlarmDescription: `Rolls back ${key} within seconds: over ${fastErrorRatePercent}% of the new version's answers are 5xx in two of three ${FAST_PERIOD_SECONDS}-second periods (with at least ${fastMinimumRequests} requests).`,
         Metrics: [
-          metric('errors', 'CanaryApi', 'ServerErrors', newVersion, FAST_PERIOD_SECONDS, 'Sum'),
-          metric('requests', 'CanaryApi', 'Requests', newVersion, FAST_PERIOD_SECONDS, 'Sum'),
+          metric('errors', this.metricsNamespace, 'ServerErrors', newVersion, FAST_PERIOD_SECONDS, 'Sum'),
+          metric('requests', this.metricsNamespace, 'Requests', newVersion, FAST_PERIOD_SECONDS, 'Sum'),
           {
             Id: 'rate',
             Label: '5xx % of the new version',
@@ -207,6 +217,97 @@ class ServerlessDelivery {
         Threshold: latencyP99Ms,
         ComparisonOperator: 'GreaterThanThreshold',
       }),
+    };
+  }
+
+  addDashboard(template, functions, stage, service) {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: resolved by CloudFormation's Fn::Sub.
+    const region = '${AWS::Region}';
+    const perVersion = (namespace, metric, stat, fn) =>
+      `SEARCH('{${namespace},FunctionName,Resource,ExecutedVersion} FunctionName="${fn.name}" MetricName="${metric}"', '${stat}', 60)`;
+    const expressions = (build) =>
+      // ${!…} is Fn::Sub's escape: CloudWatch receives ${PROP(…)}, a label per returned version.
+      functions.map((fn, index) => [
+        { expression: build(fn), id: `f${index}`, label: `${fn.key} v\${!PROP('Dim.ExecutedVersion')}` },
+      ]);
+    const widget = (x, y, title, properties) => ({
+      type: 'metric',
+      x,
+      y,
+      width: 12,
+      height: 6,
+      properties: { title, region, view: 'timeSeries', period: 60, ...properties },
+    });
+    const alarmArns = [
+      ...functions.flatMap((fn) => fn.alarmIds),
+      'ApiGateway5xxAlarm',
+      'SyntheticsFailedAlarm',
+    ].map((id) => `\${${id}.Arn}`);
+    const body = {
+      widgets: [
+        widget(0, 0, 'Traffic per version (invocations through the alias)', {
+          metrics: expressions((fn) => perVersion('AWS/Lambda', 'Invocations', 'Sum', fn)),
+          stacked: true,
+        }),
+        widget(12, 0, '5xx answers per version (1-second metric, fast alarm)', {
+          metrics: expressions((fn) => perVersion(this.metricsNamespace, 'ServerErrors', 'Sum', fn)),
+        }),
+        widget(0, 6, 'Lambda errors per version', {
+          metrics: expressions((fn) => perVersion('AWS/Lambda', 'Errors', 'Sum', fn)),
+        }),
+        widget(12, 6, 'p99 duration through the alias (ms)', {
+          metrics: functions.map((fn) => [
+            'AWS/Lambda',
+            'Duration',
+            'FunctionName',
+            fn.name,
+            'Resource',
+            `${fn.name}:${ALIAS}`,
+            { stat: 'p99', label: fn.key },
+          ]),
+        }),
+        widget(0, 12, 'Synthetics canary success %', {
+          metrics: [
+            [
+              'CloudWatchSynthetics',
+              'SuccessPercent',
+              'CanaryName',
+              `${service}-${stage}`,
+              { stat: 'Average' },
+            ],
+          ],
+          yAxis: { left: { min: 0, max: 100 } },
+        }),
+        widget(12, 12, 'API Gateway 4xx and 5xx', {
+          metrics: [
+            ['AWS/ApiGateway', '5XXError', 'ApiName', `${stage}-${service}`, 'Stage', stage, { stat: 'Sum' }],
+            ['AWS/ApiGateway', '4XXError', 'ApiName', `${stage}-${service}`, 'Stage', stage, { stat: 'Sum' }],
+          ],
+        }),
+        {
+          type: 'alarm',
+          x: 0,
+          y: 18,
+          width: 24,
+          height: 8,
+          properties: { title: 'Alarms watched by the deployments', alarms: alarmArns },
+        },
+      ],
+    };
+    template.Resources.Dashboard = {
+      Type: 'AWS::CloudWatch::Dashboard',
+      Properties: {
+        DashboardName: `${service}-${stage}`,
+        DashboardBody: { 'Fn::Sub': JSON.stringify(body) },
+      },
+    };
+    template.Outputs.DashboardUrl = {
+      Description: 'The CloudWatch dashboard of this stage.',
+      Value: {
+        'Fn::Sub':
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: resolved by CloudFormation's Fn::Sub.
+          'https://${AWS::Region}.console.aws.amazon.com/cloudwatch/home?region=${AWS::Region}#dashboards:name=${Dashboard}',
+      },
     };
   }
 

@@ -285,7 +285,30 @@ describe.each(Object.keys(STAGES) as Stage[])('the %s template', (stage) => {
     }
   });
 
-  it('holds no secrets and outputs the URL and the canary name', () => {
+  it('draws a dashboard of traffic per version, errors, p99, canary success and alarm states', () => {
+    const body = JSON.parse(resource('Dashboard').Properties.DashboardBody['Fn::Sub']);
+    const titles = body.widgets.map((widget: Json) => widget.properties.title);
+    expect(titles).toEqual(
+      expect.arrayContaining([
+        'Traffic per version (invocations through the alias)',
+        'Lambda errors per version',
+        'p99 duration through the alias (ms)',
+        'Synthetics canary success %',
+        'Alarms watched by the deployments',
+      ]),
+    );
+    const alarmWidget = body.widgets.find((widget: Json) => widget.type === 'alarm');
+    for (const fn of API_FUNCTIONS) {
+      expect(alarmWidget.properties.alarms).toContain(
+        `\${${fn}LambdaFunctionNewVersionServerErrorsAlarm.Arn}`,
+      );
+    }
+    const traffic = JSON.stringify(body.widgets[0].properties.metrics);
+    expect(traffic).toContain(`FunctionName=\\"canary-api-${stage}-hello\\"`);
+    expect(traffic).toContain('ExecutedVersion');
+  });
+
+  it('holds no secrets and outputs the URL, the canary name and the dashboard URL', () => {
     for (const [id, fn] of ofType(stage, 'AWS::Lambda::Function')) {
       for (const name of Object.keys(fn.Properties.Environment?.Variables ?? {})) {
         expect(name, id).not.toMatch(/SECRET|PASSWORD|ACCESS_KEY|PRIVATE/);
