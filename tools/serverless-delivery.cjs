@@ -354,10 +354,9 @@ class ServerlessDelivery {
         },
       },
     };
-    // Anything that needs the stage to exist (the canary calling the URL, outputs) depends on it.
-    for (const resource of Object.values(template.Resources)) {
-      if (resource.Type === 'AWS::Synthetics::Canary') resource.DependsOn = ['ApiGatewayStage'];
-    }
+    // The canary calls the stage's URL from its first run, so the stage must exist before it starts.
+    if (template.Resources.SyntheticsCanary)
+      template.Resources.SyntheticsCanary.DependsOn = ['ApiGatewayStage'];
   }
 }
 
