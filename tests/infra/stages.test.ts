@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SMOKE_CHECKS } from '../../lib/smoke-checks';
 import { packageService } from '../../tools/packaged-service';
+import { planFromTemplate, type Template } from '../../tools/rehearsal/plan';
 
 // Each stage's template exactly as `sls deploy --stage <stage>` would send it, asserted on the
 // properties that make a release safe, then handed to two independent validators.
@@ -40,14 +41,17 @@ type Stage = keyof typeof STAGES;
 const API_FUNCTIONS = ['Hello', 'Echo', 'Hits', 'Health', 'Fallback'];
 
 const outDir = mkdtempSync(join(tmpdir(), 'canary-api-stages-'));
-const templates = {} as Record<Stage, { file: string; resources: Record<string, Resource>; outputs: Json }>;
+const templates = {} as Record<
+  Stage,
+  { file: string; resources: Record<string, Resource>; outputs: Json; template: Template }
+>;
 
 beforeAll(async () => {
   for (const stage of Object.keys(STAGES) as Stage[]) {
     await packageService(join(outDir, stage), stage);
     const file = join(outDir, stage, 'cloudformation-template-update-stack.json');
     const template = JSON.parse(readFileSync(file, 'utf8'));
-    templates[stage] = { file, resources: template.Resources, outputs: template.Outputs };
+    templates[stage] = { file, resources: template.Resources, outputs: template.Outputs, template };
   }
 }, 240_000);
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));
@@ -306,6 +310,28 @@ describe.each(Object.keys(STAGES) as Stage[])('the %s template', (stage) => {
     const traffic = JSON.stringify(body.widgets[0].properties.metrics);
     expect(traffic).toContain(`FunctionName=\\"canary-api-${stage}-hello\\"`);
     expect(traffic).toContain('ExecutedVersion');
+  });
+
+  it('gives the rehearsal every alarm to simulate, with references resolved to the new version', () => {
+    const plan = planFromTemplate(templates[stage].template, '2', 'CanaryApi');
+    expect(plan.configName).toBe(`CodeDeployDefault.Lambda${expected.deploymentType}`);
+    expect(plan.functions.map((fn) => fn.key).sort()).toEqual(
+      API_FUNCTIONS.map((fn) => fn.toLowerCase()).sort(),
+    );
+    expect([plan.preTrafficHook, plan.postTrafficHook]).toEqual([true, true]);
+    expect(plan.notSimulated).toEqual([]);
+    expect(plan.alarms).toHaveLength(API_FUNCTIONS.length * 4 + 2);
+    const fast = plan.alarms.find((alarm) => alarm.name === `canary-api-${stage}-hello-v2-fast-5xx`);
+    expect(fast?.queries[0]?.metric?.dimensions).toEqual({
+      FunctionName: `canary-api-${stage}-hello`,
+      Resource: `canary-api-${stage}-hello:live`,
+      ExecutedVersion: '2',
+    });
+    expect([plan.apiName, plan.stageName, plan.canaryName]).toEqual([
+      `${stage}-canary-api`,
+      stage,
+      `canary-api-${stage}`,
+    ]);
   });
 
   it('holds no secrets and outputs the URL, the canary name and the dashboard URL', () => {
