@@ -68,14 +68,14 @@ type Token =
 function tokenize(expression: string): Token[] {
   const tokens: Token[] = [];
   const pattern = /\s*(?:(\d+(?:\.\d+)?)|([A-Za-z_][A-Za-z0-9_]*)|(>=|<=|==|!=|[-+*/(),<>]))/y;
-  let match: RegExpExecArray | null;
-  while (pattern.lastIndex < expression.trimEnd().length && (match = pattern.exec(expression))) {
+  const end = expression.trimEnd().length;
+  while (pattern.lastIndex < end) {
+    const match = pattern.exec(expression);
+    if (!match) throw new Error(`cannot read metric math "${expression}"`);
     if (match[1] !== undefined) tokens.push({ kind: 'number', value: Number(match[1]) });
     else if (match[2] !== undefined) tokens.push({ kind: 'name', value: match[2] });
     else tokens.push({ kind: 'op', value: match[3] as string });
   }
-  if (pattern.lastIndex < expression.trimEnd().length)
-    throw new Error(`cannot read metric math "${expression}"`);
   return tokens;
 }
 
