@@ -30,8 +30,13 @@ export interface PackagedFunction {
 }
 
 /** Runs `sls package` for a stage into `outDir`, as `sls deploy` would before uploading. */
-export async function packageService(outDir: string, stage = 'dev'): Promise<void> {
-  await run('node_modules/.bin/sls', ['package', '--stage', stage, '--package', outDir], {
+export async function packageService(
+  outDir: string,
+  stage = 'dev',
+  serviceDir = process.cwd(),
+): Promise<void> {
+  await run(join(serviceDir, 'node_modules/.bin/sls'), ['package', '--stage', stage, '--package', outDir], {
+    cwd: serviceDir,
     timeout: 180_000,
   });
 }
