@@ -70,10 +70,16 @@ export async function startEmbeddedDynamoDB(
   return {
     endpoint,
     tableName: table.TableName,
+    // Requests already in flight finish first: dynalite throws if its store closes under one.
     close: () =>
       new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
+        const force = setTimeout(() => server.closeAllConnections(), 2_000);
+        server.close((error) => {
+          clearTimeout(force);
+          if (error) reject(error);
+          else resolve();
+        });
+        server.closeIdleConnections();
       }),
   };
 }

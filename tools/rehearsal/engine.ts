@@ -14,6 +14,8 @@ import type { RehearsalPlan, Template } from './plan';
  * schedule, and the template's alarms evaluated on metrics derived from every routed request.
  * Simulated time runs `speed` times faster than real time, and each probe request stands for `speed`
  * requests of simulated traffic, so counts per simulated period match `rate` requests per second.
+ * The router gives each function's candidate exactly its weight of that function's requests, evenly
+ * spread (Lambda picks at random); with the harness's even error injection, verdicts are reproducible.
  */
 
 export type Version = 'baseline' | 'candidate';
@@ -92,8 +94,8 @@ export function routesFromTemplate(template: Template, plan: RehearsalPlan): Rou
     return [...pathOf(resource.Properties.ParentId), String(resource.Properties.PathPart)];
   };
   const keyOfAlias = (aliasId: string) => {
-    const functionName = String((resources[aliasId]?.Properties.FunctionName as { Ref: string }).Ref);
-    const name = String(resources[functionName]?.Properties.FunctionName);
+    const functionId = (resources[aliasId]?.Properties.FunctionName as { Ref?: string } | undefined)?.Ref;
+    const name = functionId ? resources[functionId]?.Properties.FunctionName : undefined;
     return plan.functions.find((fn) => fn.name === name)?.key;
   };
   const routes: Route[] = [];
@@ -141,13 +143,29 @@ class VersionRuntime {
     readonly port: number,
   ) {}
 
-  static async start(codeDir: string, version: Version, environment: NodeJS.ProcessEnv, fault: string) {
+  async stop() {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.child.kill();
+    await once(this.child, 'exit');
+  }
+
+  static async start(
+    codeDir: string,
+    version: Version,
+    environment: NodeJS.ProcessEnv,
+    fault: string,
+    speed: number,
+  ) {
     const child = fork(
       fileURLToPath(new URL('./runtime.cjs', import.meta.url)),
       [codeDir, VERSION_IDS[version]],
       {
         execArgv: [],
-        env: { ...environment, FAULT: version === 'candidate' ? fault : 'none' },
+        env: {
+          ...environment,
+          FAULT: version === 'candidate' ? fault : 'none',
+          REHEARSAL_SPEED: String(speed),
+        },
         stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
       },
     );
@@ -165,11 +183,9 @@ class VersionRuntime {
       result?: { statusCode: number; headers?: Record<string, string>; body?: string };
       functionError?: string;
       durationMs: number;
+      /** Injected latency beyond what really passed, in simulated milliseconds. */
+      extraMs: number;
     };
-  }
-
-  stop() {
-    this.child.kill();
   }
 }
 
@@ -207,6 +223,14 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalSumm
   const routes = routesFromTemplate(options.template, plan);
   let candidateWeight = 0;
   let maxCandidateShare = 0;
+  const candidateCredit = new Map<string, number>();
+  /** Smooth weighted routing per function: the candidate gets every request that crosses its share. */
+  function pickVersion(functionKey: string): Version {
+    const credit = (candidateCredit.get(functionKey) ?? 0) + candidateWeight;
+    const toCandidate = credit >= 1 - 1e-9;
+    candidateCredit.set(functionKey, toCandidate ? credit - 1 : credit);
+    return toCandidate ? 'candidate' : 'baseline';
+  }
 
   const runtimes = {
     baseline: await VersionRuntime.start(
@@ -214,12 +238,14 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalSumm
       'baseline',
       options.environment,
       options.fault,
+      speed,
     ),
     candidate: await VersionRuntime.start(
       options.builds.candidate,
       'candidate',
       options.environment,
       options.fault,
+      speed,
     ),
   };
 
@@ -255,7 +281,10 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalSumm
     store.put('AWS/ApiGateway', '4XXError', api, status >= 400 && status < 500 ? speed : 0, at);
   }
 
+  let inFlight = 0;
   const router: Server = createServer(async (request, response) => {
+    inFlight++;
+    response.on('close', () => inFlight--);
     const started = performance.now();
     const url = new URL(request.url ?? '/', 'http://local');
     const found = match(routes, String(request.method), url.pathname);
@@ -265,7 +294,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalSumm
         .end('{"title":"Not Found","status":404}');
       return;
     }
-    const version: Version = Math.random() < candidateWeight ? 'candidate' : 'baseline';
+    const version = pickVersion(found.route.functionKey);
     const headers = Object.fromEntries(
       Object.entries(request.headers).map(([name, value]) => [name, String(value)]),
     );
@@ -435,6 +464,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalSumm
         if (failures.length > 0) {
           hookFailures.push(...failures);
           candidateWeight = 0;
+          candidateCredit.clear();
           rolledBackAtMs = simulatedMs();
           outcome = 'rolled_back';
           emit('phase', `AfterAllowTraffic failed: ${failures[0]}`);
@@ -450,10 +480,12 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalSumm
   } finally {
     clearInterval(load);
     clearInterval(canaryTimer);
+    // Requests still on their way are answered before anything stops, so none is recorded as failed.
+    const drainUntil = Date.now() + 5_000;
+    while (inFlight > 0 && Date.now() < drainUntil) await new Promise((resolve) => setTimeout(resolve, 20));
     router.closeAllConnections();
     router.close();
-    runtimes.baseline.stop();
-    runtimes.candidate.stop();
+    await Promise.all([runtimes.baseline.stop(), runtimes.candidate.stop()]);
   }
 
   const failed = (version?: Version) =>

@@ -3,7 +3,8 @@
 // the packaged bundles of one build and invokes them like the Lambda runtime does, behind a loopback
 // endpoint: POST /invoke/<function key> with an API Gateway event. Faults are the rehearsal
 // harness's, injected here around the unchanged handlers (the production code has none):
-//   FAULT=errors=<0..1>  that share of invocations answers a 500 problem, as a broken handler would
+//   FAULT=errors=<0..1>  that share of each function's invocations answers a 500 problem, as a broken
+//                        handler would, evenly spread
 //   FAULT=latency=<ms>   every invocation waits that long first
 //   FAULT=crash-on-init  every function fails its INIT, as a bundle that throws at load would
 // errors and latency model bugs that only real traffic triggers: they hit invocations through the
@@ -17,8 +18,21 @@ const [codeDir, version] = process.argv.slice(2);
 const fault = process.env.FAULT ?? 'none';
 const errorShare = fault.startsWith('errors=') ? Number(fault.slice('errors='.length)) : 0;
 const latencyMs = fault.startsWith('latency=') ? Number(fault.slice('latency='.length)) : 0;
+// Injected latency is simulated time like everything else: the answer comes 1/speed as late in real
+// time, and Duration (and what the caller waited) counts the full latency.
+const speed = Number(process.env.REHEARSAL_SPEED ?? 1);
+const simulatedExtraMs = latencyMs - latencyMs / speed;
 const TIMEOUT_MS = 6000;
 const handlers = new Map();
+// Per function, errors=<share> fails exactly that share of invocations, evenly spread, so that a
+// rehearsal's verdict does not depend on luck.
+const errorCredit = new Map();
+
+function injectError(key) {
+  const credit = (errorCredit.get(key) ?? 0) + errorShare;
+  errorCredit.set(key, credit >= 1 ? credit - 1 : credit);
+  return credit >= 1;
+}
 
 function handlerFor(key) {
   if (fault === 'crash-on-init')
@@ -40,8 +54,8 @@ async function invoke(key, qualifier, event) {
   try {
     const handler = handlerFor(key);
     const throughAlias = qualifier === 'live';
-    if (throughAlias && latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
-    if (throughAlias && errorShare > 0 && Math.random() < errorShare) {
+    if (throughAlias && latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs / speed));
+    if (throughAlias && errorShare > 0 && injectError(key)) {
       const body = {
         type: 'tag:canary-api,2026:problems/internal-error',
         title: 'Internal Server Error',
@@ -69,15 +83,13 @@ const server = createServer((request, response) => {
     const key = decodeURIComponent(request.url.replace(/^\/invoke\//, ''));
     // Measured like Lambda's Duration: the invocation, not the trip to this process.
     const started = performance.now();
-    const outcome = await invoke(
-      key,
-      request.headers['x-qualifier'] ?? version,
-      JSON.parse(Buffer.concat(chunks).toString()),
-    );
-    const durationMs = performance.now() - started;
+    const qualifier = request.headers['x-qualifier'] ?? version;
+    const outcome = await invoke(key, qualifier, JSON.parse(Buffer.concat(chunks).toString()));
+    const extraMs = qualifier === 'live' ? simulatedExtraMs : 0;
+    const durationMs = performance.now() - started + extraMs;
     response
       .writeHead(200, { 'content-type': 'application/json' })
-      .end(JSON.stringify({ ...outcome, durationMs }));
+      .end(JSON.stringify({ ...outcome, durationMs, extraMs }));
   });
 });
 
