@@ -8,9 +8,11 @@ import { startEmbeddedDynamoDB } from '../tools/embedded-dynamodb';
 import { buildService, isGitRef } from '../tools/rehearsal/build';
 import { rehearse } from '../tools/rehearsal/engine';
 import { planFromTemplate } from '../tools/rehearsal/plan';
+import { renderReport } from '../tools/rehearsal/report';
 
 const USAGE = `npm run rehearse -- [--stage prod] [--baseline <git ref>] [--candidate <git ref>]
-  [--fault none|errors=<0..1>|latency=<ms>|crash-on-init] [--speed 60] [--rate 50] [--json <file>]`;
+  [--fault none|errors=<0..1>|latency=<ms>|crash-on-init] [--speed 60] [--rate 50] [--json <file>]
+  [--report rehearsal-report.html]`;
 
 function fail(sentence: string): never {
   console.error(`${sentence}\nUsage: ${USAGE}`);
@@ -30,6 +32,7 @@ function parse() {
       speed: { type: 'string', default: '60' },
       rate: { type: 'string', default: '50' },
       json: { type: 'string' },
+      report: { type: 'string', default: 'rehearsal-report.html' },
     },
     strict: true,
   });
@@ -104,4 +107,6 @@ log(
     `; ${summary.realSeconds}s real`,
 );
 if (values.json) writeFileSync(values.json, `${JSON.stringify(summary, null, 2)}\n`);
+writeFileSync(String(values.report), renderReport(summary));
+log(`report: ${values.report}`);
 process.exit(summary.outcome === 'promoted' ? 0 : 1);

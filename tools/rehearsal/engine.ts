@@ -70,6 +70,8 @@ export interface RehearsalSummary {
   alarms: { name: string; transitions: { simulatedSeconds: number; from: AlarmState; to: AlarmState }[] }[];
   notSimulated: RehearsalPlan['notSimulated'];
   timeline: TimelinePoint[];
+  /** Phases, weight changes and alarm transitions as they happened. */
+  events: RehearsalEvent[];
   realSeconds: number;
 }
 
@@ -215,8 +217,12 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalSumm
   const startedAt = Date.now();
   const simulatedMs = () => (Date.now() - startedAt) * speed;
   const simulatedSeconds = () => Math.round(simulatedMs() / 100) / 10;
-  const emit = (kind: RehearsalEvent['kind'], message: string) =>
-    options.onEvent?.({ simulatedSeconds: simulatedSeconds(), kind, message });
+  const events: RehearsalEvent[] = [];
+  const emit = (kind: RehearsalEvent['kind'], message: string) => {
+    const event = { simulatedSeconds: simulatedSeconds(), kind, message };
+    events.push(event);
+    options.onEvent?.(event);
+  };
 
   const store = new MetricStore();
   const records: RequestRecord[] = [];
@@ -521,6 +527,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalSumm
     })),
     notSimulated: plan.notSimulated,
     timeline,
+    events,
     realSeconds: Math.round((Date.now() - startedAt) / 100) / 10,
   };
 }
