@@ -4,6 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { createView } from '../tools/deploy-view';
 import { startEmbeddedDynamoDB } from '../tools/embedded-dynamodb';
 import { buildService, isGitRef } from '../tools/rehearsal/build';
 import { rehearse } from '../tools/rehearsal/engine';
@@ -64,7 +65,8 @@ for (const ref of [values.baseline, values.candidate]) {
 }
 
 const stage = String(values.stage);
-const log = (message: string) => console.log(`${new Date().toISOString().slice(11, 19)} ${message}`);
+const view = createView(process.stdout);
+const log = (message: string) => view.note(message);
 log(
   `building baseline ${values.baseline} and candidate ${values.candidate ?? '(working tree)'} for ${stage}…`,
 );
@@ -94,6 +96,8 @@ const summary = await rehearse({
   speed,
   rate,
   onEvent: (event) => log(`[t+${event.simulatedSeconds.toFixed(0).padStart(4)}s] ${event.message}`),
+  // Off a terminal the events above already tell the story, line by line.
+  onState: process.stdout.isTTY ? (state) => view.update(state) : undefined,
 }).finally(() => dynamodb.close());
 
 const { byVersion } = summary.requests;

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { proxyEvent } from '../../lib/api-gateway-event';
 import { checkWholeApi, SMOKE_CHECKS, verdict } from '../../lib/smoke-checks';
+import type { DeployViewState } from '../deploy-view';
 import { type AlarmState, alarmState, MetricStore } from './cloudwatch';
 import type { RehearsalPlan, Template } from './plan';
 
@@ -32,6 +33,8 @@ export interface RehearsalOptions {
   speed: number;
   rate: number;
   onEvent?: (event: RehearsalEvent) => void;
+  /** The live view's state, at every alarm evaluation (every 10 simulated seconds). */
+  onState?: (state: DeployViewState) => void;
 }
 
 export interface RehearsalEvent {
@@ -218,8 +221,11 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalSumm
   const simulatedMs = () => (Date.now() - startedAt) * speed;
   const simulatedSeconds = () => Math.round(simulatedMs() / 100) / 10;
   const events: RehearsalEvent[] = [];
+  let phase = 'starting';
+  let nextShift: { atMs: number; fromMs: number; weight: number } | undefined;
   const emit = (kind: RehearsalEvent['kind'], message: string) => {
     const event = { simulatedSeconds: simulatedSeconds(), kind, message };
+    if (kind === 'phase') phase = message;
     events.push(event);
     options.onEvent?.(event);
   };
@@ -399,6 +405,34 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalSumm
       p99Ms: latencies.length ? latencies[Math.ceil(latencies.length * 0.99) - 1] : undefined,
       alarmsInAlarm: [...states].filter(([, state]) => state === 'ALARM').map(([name]) => name),
     });
+    options.onState?.({
+      title: `Rehearsal of ${plan.configName} (${speed}x)`,
+      phase,
+      weights: [
+        {
+          name: 'all functions',
+          versions: [
+            { version: VERSION_IDS.baseline, percent: 100 * (1 - candidateWeight) },
+            { version: VERSION_IDS.candidate, percent: 100 * candidateWeight },
+          ],
+        },
+      ],
+      progress: nextShift && {
+        fraction: (now - nextShift.fromMs) / (nextShift.atMs - nextShift.fromMs),
+        label: `${Math.max(0, Math.round((nextShift.atMs - now) / 1000))}s to ${Math.round(nextShift.weight * 100)}%`,
+      },
+      requests: {
+        baseline: {
+          total: records.filter((r) => r.version === 'baseline').length,
+          failed: records.filter((r) => r.version === 'baseline' && r.status >= 500).length,
+        },
+        candidate: {
+          total: records.filter((r) => r.version === 'candidate').length,
+          failed: records.filter((r) => r.version === 'candidate' && r.status >= 500).length,
+        },
+      },
+      alarms: [...states].map(([name, state]) => ({ name, state })),
+    });
     return [...states].filter(([, state]) => state === 'ALARM').map(([name]) => name);
   }
 
@@ -436,6 +470,11 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalSumm
     } else {
       const shiftStart = simulatedMs();
       for (const [index, step] of plan.steps.entries()) {
+        nextShift = {
+          atMs: shiftStart + step.atSeconds * 1000,
+          fromMs: simulatedMs(),
+          weight: step.candidateWeight,
+        };
         while (simulatedMs() - shiftStart < step.atSeconds * 1000) {
           await sleepSimulated(ALARM_EVALUATION_SECONDS);
           if (evaluateAlarms().length > 0) break;
@@ -448,6 +487,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalSumm
           `traffic: baseline ${Math.round((1 - candidateWeight) * 100)}%, candidate ${Math.round(candidateWeight * 100)}% (step ${index + 1} of ${plan.steps.length})`,
         );
       }
+      nextShift = undefined;
       if (![...states.values()].includes('ALARM')) {
         // Alarms are judged once more on the data of the final shift before AfterAllowTraffic.
         await sleepSimulated(ALARM_EVALUATION_SECONDS);
