@@ -7,6 +7,7 @@ import {
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { Context } from 'aws-lambda';
 import { proxyEvent } from './api-gateway-event';
+import { type DeploymentTarget, parseAppSpec } from './appspec';
 import { config } from './config';
 import { callApi, type ObservedAnswer, SMOKE_CHECKS, type SmokeCheck, verdict } from './smoke-checks';
 
@@ -14,14 +15,6 @@ import { callApi, type ObservedAnswer, SMOKE_CHECKS, type SmokeCheck, verdict } 
 export interface LifecycleHookEvent {
   DeploymentId: string;
   LifecycleEventHookExecutionId: string;
-}
-
-/** What the deployment moves: read from its AppSpec, since the hook event does not say. */
-export interface DeploymentTarget {
-  functionName: string;
-  alias: string;
-  currentVersion: string;
-  targetVersion: string;
 }
 
 export interface HookOutcome {
@@ -36,31 +29,6 @@ const REPORT_MARGIN_MS = 3_000;
 
 const codeDeploy = new CodeDeployClient({ region: config.region });
 const lambda = new LambdaClient({ region: config.region });
-
-/** The function, alias and versions of a Lambda AppSpec (JSON, as CloudFormation writes it, or YAML). */
-export function parseAppSpec(content: string): DeploymentTarget {
-  let properties: Record<string, unknown> | undefined;
-  try {
-    const resources: Record<string, { Properties?: Record<string, unknown> }>[] =
-      JSON.parse(content).Resources ?? [];
-    properties = Object.values(resources[0] ?? {})[0]?.Properties;
-  } catch {
-    const scalars = content.matchAll(
-      /^\s*(Name|Alias|CurrentVersion|TargetVersion)\s*:\s*["']?([^"'\s#]+)/gm,
-    );
-    properties = Object.fromEntries(Array.from(scalars, ([, key, value]) => [key, value]));
-  }
-  const { Name, Alias, CurrentVersion, TargetVersion } = properties ?? {};
-  if (typeof Name !== 'string' || TargetVersion === undefined) {
-    throw new Error('the AppSpec names no function and target version');
-  }
-  return {
-    functionName: Name,
-    alias: String(Alias),
-    currentVersion: String(CurrentVersion),
-    targetVersion: String(TargetVersion),
-  };
-}
 
 async function deploymentTarget(deploymentId: string, signal: AbortSignal): Promise<DeploymentTarget> {
   const { deploymentInfo } = await codeDeploy.send(new GetDeploymentCommand({ deploymentId }), {

@@ -9,6 +9,7 @@ import {
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { parseAppSpec } from '../../../lib/appspec';
 import { lambdaContext } from '../../support/fixtures';
 
 const codeDeploy = mockClient(CodeDeployClient);
@@ -86,8 +87,7 @@ beforeEach(() => {
 });
 
 describe('parseAppSpec', () => {
-  it('reads the JSON AppSpec CloudFormation writes', async () => {
-    const { parseAppSpec } = await loadHooks();
+  it('reads the JSON AppSpec CloudFormation writes', () => {
     const content =
       '{"version":0.0,"Resources":[{"fn":{"Type":"AWS::Lambda::Function","Properties":{"Name":"f","Alias":"live","CurrentVersion":"3","TargetVersion":"4"}}}]}';
     expect(parseAppSpec(content)).toEqual({
@@ -98,8 +98,7 @@ describe('parseAppSpec', () => {
     });
   });
 
-  it('reads a YAML AppSpec', async () => {
-    const { parseAppSpec } = await loadHooks();
+  it('reads a YAML AppSpec', () => {
     const content = `version: 0.0
 Resources:
   - fn:
@@ -117,8 +116,7 @@ Resources:
     });
   });
 
-  it('refuses an AppSpec without a target', async () => {
-    const { parseAppSpec } = await loadHooks();
+  it('refuses an AppSpec without a target', () => {
     expect(() => parseAppSpec('{"Resources":[]}')).toThrow(/no function and target version/);
   });
 });
