@@ -39,7 +39,7 @@ export interface RehearsalOptions {
 
 export interface RehearsalEvent {
   simulatedSeconds: number;
-  kind: 'phase' | 'weights' | 'alarm' | 'progress';
+  kind: 'phase' | 'weights' | 'alarm';
   message: string;
 }
 
