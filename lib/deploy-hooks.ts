@@ -6,10 +6,9 @@ import {
 } from '@aws-sdk/client-codedeploy';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { Context } from 'aws-lambda';
-import { proxyEvent } from './api-gateway-event';
 import { type DeploymentTarget, parseAppSpec } from './appspec';
 import { config } from './config';
-import { callApi, type ObservedAnswer, SMOKE_CHECKS, type SmokeCheck, verdict } from './smoke-checks';
+import { callApi, checksFor, judgeVersion, type ObservedAnswer, verdict } from './smoke-checks';
 
 /** All CodeDeploy tells a hook: which deployment, and which hook execution to report on. */
 export interface LifecycleHookEvent {
@@ -40,50 +39,37 @@ async function deploymentTarget(deploymentId: string, signal: AbortSignal): Prom
   return parseAppSpec(content);
 }
 
-function checksFor(target: DeploymentTarget): readonly SmokeCheck[] {
-  const key = target.functionName.startsWith(config.functionNamePrefix)
-    ? target.functionName.slice(config.functionNamePrefix.length)
-    : target.functionName;
-  const checks = SMOKE_CHECKS[key];
-  // A function nobody wrote checks for must not slip through untested.
-  if (!checks)
-    throw new Error(`there are no smoke checks for ${target.functionName}; add them to lib/smoke-checks.ts`);
-  return checks;
+/** A deployed function's key in serverless.yml: its name without `<service>-<stage>-`. */
+function functionKey(target: DeploymentTarget): string {
+  const { functionName } = target;
+  const prefix = config.functionNamePrefix;
+  return functionName.startsWith(prefix) ? functionName.slice(prefix.length) : functionName;
 }
 
 const utf8 = new TextDecoder();
 
 /** BeforeAllowTraffic: invokes the version being deployed directly, as API Gateway would, before any user can. */
-export const invokeTargetVersion: Checker = async (target, signal) => {
-  const failures: string[] = [];
-  for (const check of checksFor(target)) {
+export const invokeTargetVersion: Checker = (target, signal) =>
+  judgeVersion(functionKey(target), target.functionName, target.targetVersion, async (event) => {
     const output = await lambda.send(
       new InvokeCommand({
         FunctionName: target.functionName,
         Qualifier: target.targetVersion,
-        Payload: JSON.stringify(proxyEvent(check.request)),
+        Payload: JSON.stringify(event),
       }),
       { abortSignal: signal },
     );
     const payload = output.Payload ? utf8.decode(output.Payload) : '';
-    if (output.FunctionError) {
-      failures.push(
-        `${check.name}: version ${target.targetVersion} failed (${output.FunctionError}): ${payload.slice(0, 300)}`,
-      );
-      continue;
-    }
-    const problem = verdict(check, JSON.parse(payload) as ObservedAnswer, target.targetVersion);
-    if (problem) failures.push(problem);
-  }
-  return failures;
-};
+    if (output.FunctionError) return { functionError: output.FunctionError, detail: payload };
+    return { answer: JSON.parse(payload) as ObservedAnswer };
+  });
 
 /** AfterAllowTraffic: the same checks end to end, through the public URL and the alias, now all on the new version. */
 export const callThroughApi: Checker = async (target, signal) => {
   const { apiUrl } = config;
   if (!apiUrl) throw new Error('API_URL is not set for the post-traffic hook');
   const failures: string[] = [];
-  for (const check of checksFor(target)) {
+  for (const check of checksFor(functionKey(target), target.functionName)) {
     const problem = verdict(check, await callApi(apiUrl, check, signal), target.targetVersion);
     if (problem) failures.push(problem);
   }

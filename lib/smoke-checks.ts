@@ -1,4 +1,4 @@
-import type { RequestSpec } from './api-gateway-event';
+import { proxyEvent, type RequestSpec } from './api-gateway-event';
 
 /** One request a release must answer as expected before (and after) it takes traffic. */
 export interface SmokeCheck {
@@ -81,6 +81,15 @@ export const SMOKE_CHECKS: Readonly<Record<string, readonly SmokeCheck[]>> = {
   ],
 };
 
+/** A function's checks by its key in serverless.yml; one nobody wrote checks for must not slip through. */
+export function checksFor(functionKey: string, deployedName = functionKey): readonly SmokeCheck[] {
+  const checks = SMOKE_CHECKS[functionKey];
+  if (!checks) {
+    throw new Error(`there are no smoke checks for ${deployedName}; add them to lib/smoke-checks.ts`);
+  }
+  return checks;
+}
+
 export interface ObservedAnswer {
   statusCode: number;
   headers: Record<string, string | undefined>;
@@ -148,6 +157,32 @@ export async function checkWholeApi(baseUrl: string, signal?: AbortSignal): Prom
       (answer) => verdict(check, answer),
       (error: unknown) => `${check.name}: ${String(error)}`,
     );
+    if (problem) failures.push(problem);
+  }
+  return failures;
+}
+
+/** What invoking a version directly gave: its answer, or the function error Lambda reported. */
+export type Invocation = { answer: ObservedAnswer } | { functionError: string; detail: string };
+
+/**
+ * BeforeAllowTraffic's verdict, shared by the pre-traffic hook (invoking through Lambda) and the
+ * rehearsal (invoking its local runtime): each check sent to the version being deployed as an API
+ * Gateway event, judged on its answer; the failures, none when the version may take traffic.
+ */
+export async function judgeVersion(
+  functionKey: string,
+  deployedName: string,
+  version: string,
+  invoke: (event: ReturnType<typeof proxyEvent>) => Promise<Invocation>,
+): Promise<string[]> {
+  const failures: string[] = [];
+  for (const check of checksFor(functionKey, deployedName)) {
+    const invocation = await invoke(proxyEvent(check.request));
+    const problem =
+      'answer' in invocation
+        ? verdict(check, invocation.answer, version)
+        : `${check.name}: version ${version} failed (${invocation.functionError}): ${invocation.detail.slice(0, 300)}`;
     if (problem) failures.push(problem);
   }
   return failures;

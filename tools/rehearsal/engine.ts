@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { proxyEvent } from '../../lib/api-gateway-event';
-import { checkWholeApi, SMOKE_CHECKS, verdict } from '../../lib/smoke-checks';
+import { checkWholeApi, judgeVersion } from '../../lib/smoke-checks';
 import type { DeployViewState } from '../deploy-view';
 import { type AlarmState, alarmState, MetricStore } from './cloudwatch';
 import type { RehearsalPlan, Template } from './plan';
@@ -443,25 +443,18 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalSumm
     emit('phase', `BeforeAllowTraffic: smoke checks against candidate version ${VERSION_IDS.candidate}`);
     if (plan.preTrafficHook) {
       for (const fn of plan.functions) {
-        for (const check of SMOKE_CHECKS[fn.key] ?? []) {
-          const answer = await runtimes.candidate.invoke(
+        const failures = await judgeVersion(fn.key, fn.name, VERSION_IDS.candidate, async (event) => {
+          const { result, functionError } = await runtimes.candidate.invoke(
             fn.key,
             VERSION_IDS.candidate,
-            proxyEvent(check.request),
+            event,
           );
-          const problem = answer.result
-            ? verdict(
-                check,
-                {
-                  statusCode: answer.result.statusCode,
-                  headers: answer.result.headers ?? {},
-                  body: answer.result.body ?? '',
-                },
-                VERSION_IDS.candidate,
-              )
-            : `${check.name}: version ${VERSION_IDS.candidate} failed (${answer.functionError})`;
-          if (problem) hookFailures.push(problem);
-        }
+          if (!result) return { functionError: String(functionError), detail: '' };
+          return {
+            answer: { statusCode: result.statusCode, headers: result.headers ?? {}, body: result.body ?? '' },
+          };
+        }).catch((error: Error) => [error.message]);
+        hookFailures.push(...failures);
       }
     }
     if (hookFailures.length > 0) {
