@@ -231,6 +231,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalSumm
   };
 
   const store = new MetricStore();
+  const metricsNamespace = options.environment.METRICS_NAMESPACE ?? 'CanaryApi';
   const records: RequestRecord[] = [];
   const routes = routesFromTemplate(options.template, plan);
   let candidateWeight = 0;
@@ -279,14 +280,8 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalSumm
       store.put('AWS/Lambda', 'Duration', dimensions, durationMs, at);
     }
     // The EMF line lib/metrics.ts writes for every answer.
-    store.put(options.environment.METRICS_NAMESPACE ?? 'CanaryApi', 'Requests', executed, speed, at);
-    store.put(
-      options.environment.METRICS_NAMESPACE ?? 'CanaryApi',
-      'ServerErrors',
-      executed,
-      status >= 500 ? speed : 0,
-      at,
-    );
+    store.put(metricsNamespace, 'Requests', executed, speed, at);
+    store.put(metricsNamespace, 'ServerErrors', executed, status >= 500 ? speed : 0, at);
     const api = { ApiName: plan.apiName, Stage: plan.stageName };
     store.put('AWS/ApiGateway', 'Count', api, speed, at);
     store.put('AWS/ApiGateway', '5XXError', api, status >= 500 ? speed : 0, at);
