@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { invokeTargetVersion, type LifecycleHookEvent, runHook } from '../lib/deploy-hooks';
+import { invokeTargetVersion, type LifecycleHookEvent, runHook } from '../delivery/deploy-hooks';
 
 /** CodeDeploy BeforeAllowTraffic: the new version answers the smoke checks before any user reaches it. */
 export const handler = (event: LifecycleHookEvent, context: Context) =>

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkWholeApi } from '../../lib/smoke-checks';
+import { checkWholeApi } from '../../delivery/smoke-checks';
 import { contractViolations } from '../support/contract';
 import { freePort, groupAlive, isListening, startGroup, waitFor } from '../support/processes';
 
@@ -10,7 +10,7 @@ let server: ReturnType<typeof startGroup>;
 
 beforeAll(async () => {
   [port, dynamodbPort] = [await freePort(), await freePort()];
-  server = startGroup('node_modules/.bin/tsx', ['scripts/start.ts'], {
+  server = startGroup('node_modules/.bin/tsx', ['local/start.ts'], {
     PORT: String(port),
     DYNAMODB_PORT: String(dynamodbPort),
   });

@@ -3,10 +3,10 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from '../../tools/embedded-dynamodb';
-import { type Build, buildService } from '../../tools/rehearsal/build';
-import { type RehearsalSummary, rehearse } from '../../tools/rehearsal/engine';
-import { planFromTemplate } from '../../tools/rehearsal/plan';
+import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from '../../local/embedded-dynamodb';
+import { type Build, buildService } from '../../ops/rehearsal/build';
+import { type RehearsalSummary, rehearse } from '../../ops/rehearsal/engine';
+import { planFromTemplate } from '../../ops/rehearsal/plan';
 
 // The acceptance scenarios of the canary rehearsal, on the prod template. One build serves as both
 // baseline and candidate (each still runs in its own process); the faults are the harness's.
@@ -97,7 +97,7 @@ describe('a prod rehearsal', () => {
 
 describe('npm run rehearse', () => {
   const cli = (args: string[]) =>
-    spawnSync('node_modules/.bin/tsx', ['scripts/rehearse.ts', ...args], {
+    spawnSync('node_modules/.bin/tsx', ['ops/cli/rehearse.ts', ...args], {
       encoding: 'utf8',
       timeout: 120_000,
     });

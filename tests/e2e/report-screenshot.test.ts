@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
-import { renderReport } from '../../tools/rehearsal/report';
+import { renderReport } from '../../ops/rehearsal/report';
 import { rolledBackSummary } from '../support/summary-fixture';
 
 // The report as a person sees it: rendered by Debian's Chromium, headless, and the picture checked.

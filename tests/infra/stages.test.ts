@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SMOKE_CHECKS } from '../../lib/smoke-checks';
-import { packageService } from '../../tools/packaged-service';
-import { planFromTemplate, type Template } from '../../tools/rehearsal/plan';
+import { SMOKE_CHECKS } from '../../delivery/smoke-checks';
+import { packageService } from '../../local/packaged-service';
+import { planFromTemplate, type Template } from '../../ops/rehearsal/plan';
 
 // Each stage's template exactly as `sls deploy --stage <stage>` would send it, asserted on the
 // properties that make a release safe, then handed to two independent validators.

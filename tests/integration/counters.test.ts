@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EmbeddedDynamoDB } from '../../tools/embedded-dynamodb';
+import type { EmbeddedDynamoDB } from '../../local/embedded-dynamodb';
 import { apiEvent, bodyOf, lambdaContext } from '../support/fixtures';
 import { handlersAgainst, increment, read, startTestDynamoDB } from '../support/local-api';
 

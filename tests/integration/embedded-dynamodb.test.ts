@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startEmbeddedDynamoDB } from '../../tools/embedded-dynamodb';
+import { startEmbeddedDynamoDB } from '../../local/embedded-dynamodb';
 import { handlersAgainst, increment, read } from '../support/local-api';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'canary-api-data-'));

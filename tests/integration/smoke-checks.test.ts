@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { proxyEvent } from '../../lib/api-gateway-event';
-import { SMOKE_CHECKS, verdict } from '../../lib/smoke-checks';
-import type { EmbeddedDynamoDB } from '../../tools/embedded-dynamodb';
+import { proxyEvent } from '../../delivery/api-gateway-event';
+import { SMOKE_CHECKS, verdict } from '../../delivery/smoke-checks';
+import type { EmbeddedDynamoDB } from '../../local/embedded-dynamodb';
 import { lambdaContext } from '../support/fixtures';
 import { startTestDynamoDB } from '../support/local-api';
 

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from '../../tools/embedded-dynamodb';
-import { type PackagedFunction, packagedFunctions, packageService } from '../../tools/packaged-service';
+import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from '../../local/embedded-dynamodb';
+import { type PackagedFunction, packagedFunctions, packageService } from '../../local/packaged-service';
 import { apiEvent, type RequestSpec } from '../support/fixtures';
 
 const run = promisify(execFile);

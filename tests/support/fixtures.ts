@@ -1,6 +1,6 @@
 import type { APIGatewayProxyResult, Context } from 'aws-lambda';
 
-export { proxyEvent as apiEvent, type RequestSpec } from '../../lib/api-gateway-event';
+export { proxyEvent as apiEvent, type RequestSpec } from '../../delivery/api-gateway-event';
 
 /** A Lambda context for version `functionVersion` with `remainingMs` left before the timeout. */
 export function lambdaContext(functionVersion = '7', remainingMs = 6_000): Context {

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { vi } from 'vitest';
-import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from '../../tools/embedded-dynamodb';
+import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from '../../local/embedded-dynamodb';
 import { apiEvent, lambdaContext } from './fixtures';
 
 type Handler = typeof import('../../functions/hits')['handler'];

@@ -1,4 +1,4 @@
-import type { RehearsalSummary } from '../../tools/rehearsal/engine';
+import type { RehearsalSummary } from '../../ops/rehearsal/engine';
 
 /** A rolled-back rehearsal as the engine reports it, small enough to read. */
 export function rolledBackSummary(): RehearsalSummary {

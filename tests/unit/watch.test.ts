@@ -11,8 +11,8 @@ import {
 import { GetAliasCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { DeployViewState } from '../../tools/deploy-view';
-import { awsClients, WatchSetupError, watchDeployments } from '../../tools/watch';
+import type { DeployViewState } from '../../ops/view';
+import { awsClients, WatchSetupError, watchDeployments } from '../../ops/watch/poller';
 
 const cloudFormation = mockClient(CloudFormationClient);
 const codeDeploy = mockClient(CodeDeployClient);

@@ -2,8 +2,8 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { handler } from '../../../canary/index';
-import { SMOKE_CHECKS } from '../../../lib/smoke-checks';
+import { SMOKE_CHECKS } from '../../../delivery/smoke-checks';
+import { handler } from '../../../delivery/synthetics-canary';
 
 // A stand-in for the deployed API: answers every smoke check correctly unless told otherwise.
 type Misbehaviour = 'none' | 'wrong-greeting' | 'no-version' | 'hang';

@@ -9,7 +9,7 @@ import {
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { parseAppSpec } from '../../../lib/appspec';
+import { parseAppSpec } from '../../../delivery/appspec';
 import { lambdaContext } from '../../support/fixtures';
 
 const codeDeploy = mockClient(CodeDeployClient);
@@ -24,7 +24,7 @@ async function loadHooks() {
   vi.resetModules();
   vi.stubEnv('FUNCTION_NAME_PREFIX', 'canary-api-prod-');
   vi.stubEnv('API_URL', `http://127.0.0.1:${(api.address() as AddressInfo).port}/prod`);
-  return import('../../../lib/deploy-hooks');
+  return import('../../../delivery/deploy-hooks');
 }
 
 function deploying(functionKey: string, targetVersion = '8') {

@@ -6,7 +6,7 @@ import {
   MetricStore,
   periodValue,
   statistic,
-} from '../../../tools/rehearsal/cloudwatch';
+} from '../../../ops/rehearsal/cloudwatch';
 
 const second = 1000;
 

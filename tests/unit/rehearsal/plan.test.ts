@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { trafficSteps } from '../../../tools/rehearsal/plan';
+import { trafficSteps } from '../../../ops/rehearsal/plan';
 
 describe('trafficSteps', () => {
   it('shifts everything at once for AllAtOnce', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderReport } from '../../../tools/rehearsal/report';
+import { renderReport } from '../../../ops/rehearsal/report';
 import { rolledBackSummary } from '../../support/summary-fixture';
 
 describe('the rehearsal report', () => {

@@ -4,12 +4,12 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { createView } from '../tools/deploy-view';
-import { startEmbeddedDynamoDB } from '../tools/embedded-dynamodb';
-import { buildService, isGitRef } from '../tools/rehearsal/build';
-import { rehearse } from '../tools/rehearsal/engine';
-import { planFromTemplate } from '../tools/rehearsal/plan';
-import { renderReport } from '../tools/rehearsal/report';
+import { startEmbeddedDynamoDB } from '../../local/embedded-dynamodb';
+import { buildService, isGitRef } from '../rehearsal/build';
+import { rehearse } from '../rehearsal/engine';
+import { planFromTemplate } from '../rehearsal/plan';
+import { renderReport } from '../rehearsal/report';
+import { createView } from '../view';
 
 const USAGE = `npm run rehearse -- [--stage prod] [--baseline <git ref>] [--candidate <git ref>]
   [--fault none|errors=<0..1>|latency=<ms>|crash-on-init] [--speed 60] [--rate 50] [--json <file>]

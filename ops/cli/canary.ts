@@ -2,7 +2,7 @@
  * `npm run canary [-- <base URL>]`: the Synthetics canary's checks, run here against `npm start`
  * (default http://localhost:3000) or any deployed stage URL. Exits 1 when a check fails.
  */
-import { checkWholeApi } from '../lib/smoke-checks';
+import { checkWholeApi } from '../../delivery/smoke-checks';
 
 const baseUrl = process.argv[2] ?? `http://localhost:${process.env.PORT ?? 3000}`;
 const failures = await checkWholeApi(baseUrl, AbortSignal.timeout(30_000));

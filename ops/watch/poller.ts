@@ -9,8 +9,8 @@ import {
   ListDeploymentsCommand,
 } from '@aws-sdk/client-codedeploy';
 import { GetAliasCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { parseAppSpec } from '../lib/appspec';
-import type { DeployViewState } from './deploy-view';
+import { parseAppSpec } from '../../delivery/appspec';
+import type { DeployViewState } from '../view';
 
 /**
  * `npm run watch`: the stack's CodeDeploy deployments, in progress or else the latest, shown with the

@@ -4,8 +4,8 @@
  * 1 failed, stopped or rolled back, 2 usage, stack or credentials problem.
  */
 import { parseArgs } from 'node:util';
-import { createView } from '../tools/deploy-view';
-import { awsClients, WatchSetupError, watchDeployments } from '../tools/watch';
+import { createView } from '../view';
+import { awsClients, WatchSetupError, watchDeployments } from '../watch/poller';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const USAGE = 'npm run watch -- --stage dev|staging|prod [--region eu-west-1]';

@@ -6,8 +6,8 @@ import {
 } from '@aws-sdk/client-codedeploy';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { Context } from 'aws-lambda';
+import { config } from '../lib/config';
 import { type DeploymentTarget, parseAppSpec } from './appspec';
-import { config } from './config';
 import { callApi, checksFor, judgeVersion, type ObservedAnswer, verdict } from './smoke-checks';
 
 /** All CodeDeploy tells a hook: which deployment, and which hook execution to report on. */

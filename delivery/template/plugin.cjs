@@ -120,7 +120,7 @@ class ServerlessDelivery {
     const canary = template.Resources.SyntheticsCanary;
     if (!canary) return;
     const [bundle] = buildSync({
-      entryPoints: [path.join(this.serverless.serviceDir, 'canary', 'index.ts')],
+      entryPoints: [path.join(this.serverless.serviceDir, 'delivery', 'synthetics-canary.ts')],
       bundle: true,
       minify: true,
       platform: 'node',

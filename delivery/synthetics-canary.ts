@@ -5,7 +5,7 @@
  * the functions, so it reads its settings itself: API_URL and, optionally, CHECK_BUDGET_MS (default
  * 30 s, well inside the canary's 50-second run timeout).
  */
-import { checkWholeApi } from '../lib/smoke-checks';
+import { checkWholeApi } from './smoke-checks';
 
 export async function handler(): Promise<string> {
   const baseUrl = process.env.API_URL;

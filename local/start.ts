@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { startEmbeddedDynamoDB } from '../tools/embedded-dynamodb';
+import { startEmbeddedDynamoDB } from './embedded-dynamodb';
 
 // Lambda runs Node 24; the SDK's reminder that it will drop Node 20 in 2027 is only noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFil
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { packagedFunctions, packageService } from '../packaged-service';
+import { packagedFunctions, packageService } from '../../local/packaged-service';
 import type { Template } from './plan';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));

@@ -3,9 +3,9 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { proxyEvent } from '../../lib/api-gateway-event';
-import { checkWholeApi, judgeVersion } from '../../lib/smoke-checks';
-import type { DeployViewState } from '../deploy-view';
+import { proxyEvent } from '../../delivery/api-gateway-event';
+import { checkWholeApi, judgeVersion } from '../../delivery/smoke-checks';
+import type { DeployViewState } from '../view';
 import { type AlarmState, alarmState, MetricStore } from './cloudwatch';
 import type { RehearsalPlan, Template } from './plan';
 

@@ -13,8 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'fflate';
 import { apiEvent, type RequestSpec } from '../../tests/support/fixtures';
-import { startEmbeddedDynamoDB } from '../../tools/embedded-dynamodb';
-import { packagedFunctions, packageService } from '../../tools/packaged-service';
+import { startEmbeddedDynamoDB } from '../embedded-dynamodb';
+import { packagedFunctions, packageService } from '../packaged-service';
 
 const COLD_RUNS = 25;
 const TARGETS_KB: Record<string, number> = { hello: 15, hits: 360 };
