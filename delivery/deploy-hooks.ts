@@ -8,6 +8,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { Context } from 'aws-lambda';
 import { config } from '../lib/config';
 import { type DeploymentTarget, parseAppSpec } from './appspec';
+import { functionKey } from './function-key';
 import { callApi, checksFor, judgeVersion, type ObservedAnswer, verdict } from './smoke-checks';
 
 /** All CodeDeploy tells a hook: which deployment, and which hook execution to report on. */
@@ -39,37 +40,38 @@ async function deploymentTarget(deploymentId: string, signal: AbortSignal): Prom
   return parseAppSpec(content);
 }
 
-/** A deployed function's key in serverless.yml: its name without `<service>-<stage>-`. */
-function functionKey(target: DeploymentTarget): string {
-  const { functionName } = target;
-  const prefix = config.functionNamePrefix;
-  return functionName.startsWith(prefix) ? functionName.slice(prefix.length) : functionName;
-}
-
 const utf8 = new TextDecoder();
 
 /** BeforeAllowTraffic: invokes the version being deployed directly, as API Gateway would, before any user can. */
 export const invokeTargetVersion: Checker = (target, signal) =>
-  judgeVersion(functionKey(target), target.functionName, target.targetVersion, async (event) => {
-    const output = await lambda.send(
-      new InvokeCommand({
-        FunctionName: target.functionName,
-        Qualifier: target.targetVersion,
-        Payload: JSON.stringify(event),
-      }),
-      { abortSignal: signal },
-    );
-    const payload = output.Payload ? utf8.decode(output.Payload) : '';
-    if (output.FunctionError) return { functionError: output.FunctionError, detail: payload };
-    return { answer: JSON.parse(payload) as ObservedAnswer };
-  });
+  judgeVersion(
+    functionKey(target.functionName, config.functionNamePrefix),
+    target.functionName,
+    target.targetVersion,
+    async (event) => {
+      const output = await lambda.send(
+        new InvokeCommand({
+          FunctionName: target.functionName,
+          Qualifier: target.targetVersion,
+          Payload: JSON.stringify(event),
+        }),
+        { abortSignal: signal },
+      );
+      const payload = output.Payload ? utf8.decode(output.Payload) : '';
+      if (output.FunctionError) return { functionError: output.FunctionError, detail: payload };
+      return { answer: JSON.parse(payload) as ObservedAnswer };
+    },
+  );
 
 /** AfterAllowTraffic: the same checks end to end, through the public URL and the alias, now all on the new version. */
 export const callThroughApi: Checker = async (target, signal) => {
   const { apiUrl } = config;
   if (!apiUrl) throw new Error('API_URL is not set for the post-traffic hook');
   const failures: string[] = [];
-  for (const check of checksFor(functionKey(target), target.functionName)) {
+  for (const check of checksFor(
+    functionKey(target.functionName, config.functionNamePrefix),
+    target.functionName,
+  )) {
     const problem = verdict(check, await callApi(apiUrl, check, signal), target.targetVersion);
     if (problem) failures.push(problem);
   }

@@ -12,8 +12,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'fflate';
-import { apiEvent, type RequestSpec } from '../../tests/support/fixtures';
+import { proxyEvent as apiEvent, type RequestSpec } from '../../delivery/api-gateway-event';
 import { startEmbeddedDynamoDB } from '../embedded-dynamodb';
+import { lambdaContext } from '../lambda-context';
+import { bundleForNode } from '../node-script';
 import { packagedFunctions, packageService } from '../packaged-service';
 
 const COLD_RUNS = 25;
@@ -59,6 +61,7 @@ console.log('\nBundle sizes');
 table(sizeRows);
 
 // 2. Cold starts: every subject once per round, rounds interleaved so machine noise hits all alike.
+const coldRunner = bundleForNode(join(import.meta.dirname, 'cold-runner.ts'), workDir);
 const emptyModule = join(workDir, 'empty.cjs');
 writeFileSync(emptyModule, '');
 const coldEvents: Record<string, RequestSpec> = {
@@ -74,7 +77,7 @@ const coldEvents: Record<string, RequestSpec> = {
   fallback: { resource: '/{proxy+}', path: '/nope' },
 };
 async function coldStart(file: string, handler?: string, request?: RequestSpec) {
-  const child = fork(join(import.meta.dirname, 'cold-runner.cjs'), handler ? [file, handler] : [file], {
+  const child = fork(coldRunner, handler ? [file, handler] : [file], {
     // Plain node, as Lambda runs it: not the tsx loader this script itself runs under.
     execArgv: [],
     env: { ...lambdaEnv, EVENT: JSON.stringify(apiEvent(request)) },
@@ -137,7 +140,6 @@ process.env.TABLE_NAME = lambdaEnv.TABLE_NAME;
 process.env.AWS_ENDPOINT_URL_DYNAMODB = lambdaEnv.AWS_ENDPOINT_URL_DYNAMODB;
 process.env.METRICS_ENABLED = 'false';
 const { handler: hits } = await import('../../functions/hits');
-const { lambdaContext } = await import('../../tests/support/fixtures');
 async function incrementsPerSecond(clients: number, total: number) {
   const event = apiEvent({
     method: 'POST',

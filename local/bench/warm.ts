@@ -4,12 +4,13 @@
  * line per call, as it does on Lambda. Results go to the parent over IPC.
  */
 import type { APIGatewayProxyResult } from 'aws-lambda';
+import { proxyEvent as apiEvent } from '../../delivery/api-gateway-event';
 import { api, json } from '../../lib/http';
-import { apiEvent, lambdaContext } from '../../tests/support/fixtures';
+import { lambdaContext } from '../lambda-context';
 
 const CALLS = 200_000;
 const event = apiEvent({ resource: '/hello' });
-const context = lambdaContext('1', 60_000);
+const context = lambdaContext({ version: '1', timeoutMs: 60_000 });
 
 const bare = async (): Promise<APIGatewayProxyResult> => ({
   statusCode: 200,

@@ -18,7 +18,7 @@ describe.each(Object.entries(SMOKE_CHECKS))('the %s smoke checks', (key, checks)
     'pass against the real handler: %s',
     async (_, check) => {
       const { handler } = await import(`../../functions/${key}.ts`);
-      const answer = await handler(proxyEvent(check.request), lambdaContext('9'));
+      const answer = await handler(proxyEvent(check.request), lambdaContext({ version: '9' }));
       expect(verdict(check, answer, '9')).toBeUndefined();
     },
   );

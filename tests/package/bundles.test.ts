@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from '../../local/embedded-dynamodb';
+import { bundleForNode } from '../../local/node-script';
 import { type PackagedFunction, packagedFunctions, packageService } from '../../local/packaged-service';
 import { apiEvent, type RequestSpec } from '../support/fixtures';
 
@@ -13,6 +14,7 @@ const run = promisify(execFile);
 let outDir: string;
 let dynamodb: EmbeddedDynamoDB;
 let functions: Record<string, PackagedFunction>;
+let runner: string;
 
 beforeAll(async () => {
   outDir = mkdtempSync(join(tmpdir(), 'canary-api-package-'));
@@ -21,6 +23,7 @@ beforeAll(async () => {
   writeFileSync('.esbuild/.build/functions/hello.mjs', 'stale');
   await packageService(outDir);
   functions = packagedFunctions(outDir);
+  runner = bundleForNode('tests/support/lambda-runner.ts', outDir);
   dynamodb = await startEmbeddedDynamoDB({ stage: 'dev' });
 }, 180_000);
 
@@ -38,7 +41,7 @@ async function invokeArtifact(name: string, request: RequestSpec) {
     mkdirSync(join(codeDir, dirname(path)), { recursive: true });
     writeFileSync(join(codeDir, path), bytes);
   }
-  const { stdout } = await run(process.execPath, ['tests/support/lambda-runner.cjs', codeDir, fn.handler], {
+  const { stdout } = await run(process.execPath, [runner, codeDir, fn.handler], {
     cwd: process.cwd(),
     // Only what Lambda would set: the template's variables, the region, the role's credentials.
     env: {

@@ -1,25 +1,7 @@
-import type { APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { APIGatewayProxyResult } from 'aws-lambda';
 
 export { proxyEvent as apiEvent, type RequestSpec } from '../../delivery/api-gateway-event';
-
-/** A Lambda context for version `functionVersion` with `remainingMs` left before the timeout. */
-export function lambdaContext(functionVersion = '7', remainingMs = 6_000): Context {
-  const deadline = Date.now() + remainingMs;
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName: 'canary-api-test-fn',
-    functionVersion,
-    invokedFunctionArn: `arn:aws:lambda:eu-west-1:123456789012:function:canary-api-test-fn:${functionVersion}`,
-    memoryLimitInMB: '256',
-    awsRequestId: crypto.randomUUID(),
-    logGroupName: '/aws/lambda/canary-api-test-fn',
-    logStreamName: '2026/11/22/[7]abcdef',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
+export { lambdaContext } from '../../local/lambda-context';
 
 /** The parsed JSON body of a result. */
 export function bodyOf(result: APIGatewayProxyResult): Record<string, unknown> {

@@ -8,7 +8,7 @@ import { apiEvent, bodyOf, lambdaContext, problemOf } from '../../support/fixtur
 
 const documents = mockClient(DynamoDBDocumentClient);
 const dynamodb = mockClient(DynamoDBClient);
-const context = lambdaContext('9');
+const context = lambdaContext({ version: '9' });
 
 beforeEach(() => {
   documents.reset();

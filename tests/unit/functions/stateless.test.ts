@@ -4,7 +4,7 @@ import { handler as fallback } from '../../../functions/fallback';
 import { handler as hello } from '../../../functions/hello';
 import { apiEvent, bodyOf, lambdaContext, problemOf } from '../../support/fixtures';
 
-const context = lambdaContext('5');
+const context = lambdaContext({ version: '5' });
 
 describe('GET /hello', () => {
   it('greets the world', async () => {

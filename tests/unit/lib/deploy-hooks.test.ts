@@ -178,7 +178,11 @@ describe('the pre-traffic hook', () => {
     deploying('echo');
     lambda.on(InvokeCommand).callsFake(() => new Promise(() => undefined));
     const started = Date.now();
-    const outcome = await runHook(event, lambdaContext('1', 4_000), invokeTargetVersion);
+    const outcome = await runHook(
+      event,
+      lambdaContext({ version: '1', timeoutMs: 4_000 }),
+      invokeTargetVersion,
+    );
     expect(Date.now() - started).toBeLessThan(2_500);
     expect(outcome.failures).toEqual(['the checks did not finish in time']);
     expect(reported()[0]?.status).toBe('Failed');

@@ -6,7 +6,7 @@ import { apiEvent, bodyOf, lambdaContext, problemOf } from '../../support/fixtur
 describe('the api() middleware stack', () => {
   it('stamps a successful answer with the serving version', async () => {
     const handler = api(async () => json(200, { ok: true }));
-    const result = await handler(apiEvent(), lambdaContext('42'));
+    const result = await handler(apiEvent(), lambdaContext({ version: '42' }));
     expect(result.statusCode).toBe(200);
     expect(result.headers).toMatchObject({
       'content-type': 'application/json; charset=utf-8',
@@ -18,7 +18,7 @@ describe('the api() middleware stack', () => {
     const handler = api(async () => {
       throw new MethodNotAllowed('PUT', ['GET', 'POST']);
     });
-    const result = await handler(apiEvent(), lambdaContext('3'));
+    const result = await handler(apiEvent(), lambdaContext({ version: '3' }));
     expect(result.statusCode).toBe(405);
     expect(result.headers).toMatchObject({ allow: 'GET, POST', 'x-function-version': '3' });
     expect(problemOf(result)).toMatchObject({
@@ -57,7 +57,7 @@ describe('the api() middleware stack', () => {
     vi.spyOn(console, 'error').mockImplementation(() => undefined);
     const handler = api(() => new Promise(() => undefined));
     const started = Date.now();
-    const result = await handler(apiEvent(), lambdaContext('1', 700));
+    const result = await handler(apiEvent(), lambdaContext({ version: '1', timeoutMs: 700 }));
     expect(Date.now() - started).toBeLessThan(650);
     expect(result.statusCode).toBe(503);
     expect(result.headers).toMatchObject({ 'retry-after': '1', 'x-function-version': '1' });

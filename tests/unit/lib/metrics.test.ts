@@ -21,8 +21,9 @@ describe('recordResponse', () => {
   it('writes one high-resolution EMF line per answer, with 5xx counted per version', async () => {
     const { recordResponse } = await loadWithMetrics('true');
     const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-    recordResponse(lambdaContext('12'), 200);
-    recordResponse(lambdaContext('12'), 503);
+    const context = lambdaContext({ functionName: 'canary-api-test-fn', version: '12', qualifier: '12' });
+    recordResponse(context, 200);
+    recordResponse(context, 503);
     const [ok, failed] = capturedLines(write);
     expect(ok._aws.CloudWatchMetrics).toEqual([
       {
@@ -48,14 +49,9 @@ describe('recordResponse', () => {
   it('names the alias it was invoked through, as Lambda does for the Resource dimension', async () => {
     const { recordResponse } = await loadWithMetrics('true');
     const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-    const throughAlias = {
-      ...lambdaContext('12'),
-      invokedFunctionArn: 'arn:aws:lambda:eu-west-1:1:function:canary-api-test-fn:live',
-    };
-    const unqualified = {
-      ...lambdaContext('12'),
-      invokedFunctionArn: 'arn:aws:lambda:eu-west-1:1:function:canary-api-test-fn',
-    };
+    const functionName = 'canary-api-test-fn';
+    const throughAlias = lambdaContext({ functionName, version: '12', qualifier: 'live' });
+    const unqualified = lambdaContext({ functionName, version: '12' });
     recordResponse(throughAlias, 200);
     recordResponse(unqualified, 200);
     const [alias, bare] = capturedLines(write);
