@@ -13,12 +13,28 @@ export default defineConfig({
     env: lambdaEnvironment,
     testTimeout: 20_000,
     hookTimeout: 180_000,
+    coverage: {
+      provider: 'v8',
+      // What runs on Lambda and during a deploy; the template builders run in-process in their tests.
+      include: ['lib/**/*.ts', 'functions/**/*.ts', 'delivery/**/*.ts'],
+      reporter: ['text-summary', 'html'],
+      thresholds: {
+        'lib/**': { lines: 95 },
+        'functions/**': { lines: 95 },
+        'delivery/**': { lines: 95 },
+      },
+    },
     projects: [
       {
         extends: true,
         test: {
           name: 'code',
-          include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts', 'tests/infra/**/*.test.ts'],
+          include: [
+            'tests/unit/**/*.test.ts',
+            'tests/integration/**/*.test.ts',
+            'tests/infra/**/*.test.ts',
+            'tests/architecture/**/*.test.ts',
+          ],
           exclude: ['tests/infra/stages.test.ts'],
         },
       },

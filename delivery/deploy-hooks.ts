@@ -22,15 +22,40 @@ export interface HookOutcome {
   failures: string[];
 }
 
-type Checker = (target: DeploymentTarget, signal: AbortSignal) => Promise<string[]>;
+/** What a hook works with: its AWS clients and the settings serverless.yml gives it. */
+export interface HookEnvironment {
+  codeDeploy: CodeDeployClient;
+  lambda: LambdaClient;
+  /** `<service>-<stage>-`, to find a deployed function's smoke checks by its key. */
+  functionNamePrefix: string;
+  /** The stage's public URL; only the post-traffic hook has it. */
+  apiUrl: string | undefined;
+}
+
+type Checker = (
+  target: DeploymentTarget,
+  signal: AbortSignal,
+  environment: HookEnvironment,
+) => Promise<string[]>;
 
 /** Kept back from the Lambda timeout so that the verdict is always reported, even when checks hang. */
 const REPORT_MARGIN_MS = 3_000;
 
-const codeDeploy = new CodeDeployClient({ region: config.region });
-const lambda = new LambdaClient({ region: config.region });
+/** The hooks' environment on Lambda: clients in the function's region, settings from lib/config. */
+export function lambdaHookEnvironment(): HookEnvironment {
+  return {
+    codeDeploy: new CodeDeployClient({ region: config.region }),
+    lambda: new LambdaClient({ region: config.region }),
+    functionNamePrefix: config.functionNamePrefix,
+    apiUrl: config.apiUrl,
+  };
+}
 
-async function deploymentTarget(deploymentId: string, signal: AbortSignal): Promise<DeploymentTarget> {
+async function deploymentTarget(
+  codeDeploy: CodeDeployClient,
+  deploymentId: string,
+  signal: AbortSignal,
+): Promise<DeploymentTarget> {
   const { deploymentInfo } = await codeDeploy.send(new GetDeploymentCommand({ deploymentId }), {
     abortSignal: signal,
   });
@@ -43,9 +68,9 @@ async function deploymentTarget(deploymentId: string, signal: AbortSignal): Prom
 const utf8 = new TextDecoder();
 
 /** BeforeAllowTraffic: invokes the version being deployed directly, as API Gateway would, before any user can. */
-export const invokeTargetVersion: Checker = (target, signal) =>
+export const invokeTargetVersion: Checker = (target, signal, { lambda, functionNamePrefix }) =>
   judgeVersion(
-    functionKey(target.functionName, config.functionNamePrefix),
+    functionKey(target.functionName, functionNamePrefix),
     target.functionName,
     target.targetVersion,
     async (event) => {
@@ -64,14 +89,10 @@ export const invokeTargetVersion: Checker = (target, signal) =>
   );
 
 /** AfterAllowTraffic: the same checks end to end, through the public URL and the alias, now all on the new version. */
-export const callThroughApi: Checker = async (target, signal) => {
-  const { apiUrl } = config;
+export const callThroughApi: Checker = async (target, signal, { apiUrl, functionNamePrefix }) => {
   if (!apiUrl) throw new Error('API_URL is not set for the post-traffic hook');
   const failures: string[] = [];
-  for (const check of checksFor(
-    functionKey(target.functionName, config.functionNamePrefix),
-    target.functionName,
-  )) {
+  for (const check of checksFor(functionKey(target.functionName, functionNamePrefix), target.functionName)) {
     const problem = verdict(check, await callApi(apiUrl, check, signal), target.targetVersion);
     if (problem) failures.push(problem);
   }
@@ -92,9 +113,12 @@ export async function runHook(
   event: LifecycleHookEvent,
   context: Context,
   check: Checker,
+  environment: HookEnvironment,
 ): Promise<HookOutcome> {
   const signal = AbortSignal.timeout(Math.max(1_000, context.getRemainingTimeInMillis() - REPORT_MARGIN_MS));
-  const runChecks = async () => check(await deploymentTarget(event.DeploymentId, signal), signal);
+  const { codeDeploy } = environment;
+  const runChecks = async () =>
+    check(await deploymentTarget(codeDeploy, event.DeploymentId, signal), signal, environment);
   let failures: string[];
   try {
     // The race holds the deadline even where a client or fetch would not honour the signal.
