@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SMOKE_CHECKS } from '../../delivery/smoke-checks';
+import { functionKey } from '../../delivery/function-key';
+import { checksFor } from '../../delivery/smoke-checks';
 import { packageService } from '../../local/packaged-service';
 import { planFromTemplate, type Template } from '../../ops/rehearsal/plan';
 
@@ -118,8 +119,17 @@ describe.each(Object.keys(STAGES) as Stage[])('the %s template', (stage) => {
     expect(aliased).not.toContain('PostTrafficLambdaFunction');
   });
 
-  it('has smoke checks for every function it deploys gradually', () => {
-    for (const fn of API_FUNCTIONS) expect(SMOKE_CHECKS[fn.toLowerCase()], fn).toBeDefined();
+  it('has smoke checks for every function a deployment group deploys', () => {
+    const aliases = ofType(stage, 'AWS::Lambda::Alias').map(([, alias]) => alias);
+    const deployed = ofType(stage, 'AWS::CodeDeploy::DeploymentGroup').map(([id]) => {
+      const alias = aliases.find(
+        (candidate) => candidate.UpdatePolicy?.CodeDeployLambdaAliasUpdate.DeploymentGroupName.Ref === id,
+      );
+      const functionName = resource(refTo(alias?.Properties.FunctionName)).Properties.FunctionName;
+      return functionKey(functionName, `canary-api-${stage}-`);
+    });
+    expect(deployed).toHaveLength(API_FUNCTIONS.length);
+    for (const key of deployed) expect(() => checksFor(key)).not.toThrow();
   });
 
   it('watches each deployment with at most 10 alarms: new version, alias, API and canary', () => {

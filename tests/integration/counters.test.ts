@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmbeddedDynamoDB } from '../../local/embedded-dynamodb';
-import { apiEvent, bodyOf, lambdaContext } from '../support/fixtures';
+import { startDynamoDBGate } from '../support/dynamodb-gate';
+import { apiEvent, bodyOf, lambdaContext, problemOf } from '../support/fixtures';
 import { handlersAgainst, increment, read, startTestDynamoDB } from '../support/local-api';
 
 let dynamodb: EmbeddedDynamoDB;
@@ -64,6 +65,23 @@ describe('Idempotency-Key', () => {
     expect(statuses).toContain(200);
     for (const answer of answers.filter((a) => a.statusCode === 200)) expect(bodyOf(answer).hits).toBe(1);
     expect(await read(handlers.hits, 'race')).toBe(1);
+  });
+
+  it('answers 409 to a duplicate while the first request with its key is still counting, and counts once', async () => {
+    const gate = await startDynamoDBGate(dynamodb.endpoint, 'UpdateItem');
+    try {
+      const gated = await handlersAgainst(gate.endpoint);
+      const first = increment(gated.hits, 'held', 'key-held');
+      while (gate.heldCount() === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      const duplicate = await increment(gated.hits, 'held', 'key-held');
+      expect(problemOf(duplicate)).toMatchObject({ status: 409 });
+      expect(duplicate.headers?.['retry-after']).toBe('1');
+      gate.release();
+      expect(bodyOf(await first)).toEqual({ counter: 'held', hits: 1 });
+    } finally {
+      await gate.close();
+    }
+    expect(await read(handlers.hits, 'held')).toBe(1);
   });
 
   it('reports the health of the real table as UP', async () => {

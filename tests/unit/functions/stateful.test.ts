@@ -108,27 +108,6 @@ describe('the hits function', () => {
     expect(result.headers?.['retry-after']).toBe('1');
     expect(result.body).not.toMatch(/arn:|Exception/);
   });
-
-  it('answers 409 while a request with the same Idempotency-Key is in flight, without incrementing', async () => {
-    const inFlight = {
-      pk: { S: 'idempotency#hit#x' },
-      status: { S: 'INPROGRESS' },
-      expiration: { N: String(Math.floor(Date.now() / 1000) + 3600) },
-      in_progress_expiration: { N: String(Date.now() + 60_000) },
-    };
-    dynamodb
-      .on(PutItemCommand)
-      .rejects(new ConditionalCheckFailedException({ message: 'exists', $metadata: {}, Item: inFlight }));
-    const event = apiEvent({
-      method: 'POST',
-      resource: '/hits/{counter}',
-      pathParameters: { counter: 'a' },
-      headers: { 'Idempotency-Key': 'k-1' },
-    });
-    const result = await hits(event, context);
-    expect(problemOf(result)).toMatchObject({ status: 409 });
-    expect(documents.commandCalls(UpdateCommand)).toHaveLength(0);
-  });
 });
 
 describe('the health function', () => {

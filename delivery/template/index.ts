@@ -1,0 +1,109 @@
+import { apiErrorRateAlarm, functionAlarms } from './alarms';
+import { apiDeploymentId, apiStage } from './api-stage';
+import { dashboard } from './dashboard';
+import { codeDeployServiceRole, deployHookPolicy } from './deploy-roles';
+import { STAGE_IDS, stageNames } from './names';
+import { syntheticsCanary } from './synthetics';
+
+import { dropDependenciesImpliedByRoles, recordCheckovSkips } from './template-hygiene';
+import type { DeliverySettings, GradualFunction, Json, Template } from './types';
+
+export { bundleCanaryScript } from './synthetics';
+
+/**
+ * The delivery resources osls and the canary plugin do not make, added to the compiled template by
+ * the osls plugin in plugin.cjs: per-function alarms wired into each function's own deployment group,
+ * the explicit API stage, the Synthetics canary, CodeDeploy's and the hooks' permissions, and the
+ * dashboard. Each comes from one small builder; this module only puts them together.
+ */
+
+export interface DeliveryInput {
+  service: string;
+  stage: string;
+  /** The Synthetics canary's script, bundled (bundleCanaryScript). */
+  canaryScript: string;
+  /** custom.deploymentSettings.alias: the alias CodeDeploy shifts. */
+  alias: string;
+  /** The namespace lib/metrics.ts writes to (the functions' METRICS_NAMESPACE). */
+  metricsNamespace: string;
+  /** The canary plugin's CodeDeploy application, as it names it. */
+  applicationId: string;
+  /** Gradually deployed functions: key, deployed name and the logical ID osls gives it. */
+  functions: readonly Omit<GradualFunction, 'versionLogicalId'>[];
+  hookFunctionIds: readonly string[];
+  settings: DeliverySettings & { logRetentionDays: number; syntheticsRuntime: string };
+}
+
+/** What the canary plugin reads back: each function's deployment group alarms (logical IDs or names). */
+export type AlarmLists = Record<string, (string | { name: string })[]>;
+
+function versionOf(template: Template, functionId: string): string {
+  const found = Object.entries(template.Resources).find(
+    ([, resource]) =>
+      resource.Type === 'AWS::Lambda::Version' && resource.Properties?.FunctionName?.Ref === functionId,
+  );
+  if (!found) throw new Error(`No Lambda version for ${functionId}: keep versionFunctions on.`);
+  return found[0];
+}
+
+/** Adds every delivery resource to the template and returns the alarm lists of the deployment groups. */
+export function addDeliveryResources(template: Template, input: DeliveryInput): AlarmLists {
+  const { stage, alias, metricsNamespace, settings } = input;
+  const names = stageNames(input.service, stage);
+  const functions = input.functions.map((fn) => ({
+    ...fn,
+    versionLogicalId: versionOf(template, fn.logicalId),
+  }));
+  template.Outputs ??= {};
+  const outputs: Record<string, Json> = template.Outputs;
+
+  const apiUrl = outputs.ApiUrl?.Value;
+  if (!apiUrl) throw new Error('serverless.yml must output ApiUrl, the URL the canary calls');
+  const canary = syntheticsCanary({
+    names,
+    runtimeVersion: settings.syntheticsRuntime,
+    apiUrl,
+    script: input.canaryScript,
+  });
+  const stackAlarms = [STAGE_IDS.api5xxAlarm, { name: names.alarm('synthetics-failed') }];
+
+  const alarmLists: AlarmLists = {};
+  const withAlarms = functions.map((fn) => {
+    const alarms = functionAlarms({ fn, alias, metricsNamespace, settings, names });
+    Object.assign(template.Resources, alarms);
+    alarmLists[fn.key] = [...stackAlarms, ...Object.keys(alarms)];
+    return { ...fn, alarmIds: Object.keys(alarms) };
+  });
+
+  const deploymentId = apiDeploymentId(template);
+  if (!deploymentId) throw new Error('The template has no API Gateway deployment to give a stage.');
+  delete template.Resources[deploymentId]?.Properties?.StageName;
+  const board = dashboard({
+    functions: withAlarms,
+    stackAlarmIds: [STAGE_IDS.api5xxAlarm, STAGE_IDS.canaryAlarm],
+    alias,
+    metricsNamespace,
+    stage,
+    names,
+  });
+  const roles = { functions, hookFunctionIds: input.hookFunctionIds, applicationId: input.applicationId };
+  Object.assign(
+    template.Resources,
+    apiStage({ stage, names, deploymentId, ...settings }),
+    { [STAGE_IDS.api5xxAlarm]: apiErrorRateAlarm(names, stage) },
+    canary.resources,
+    board.resources,
+    {
+      [STAGE_IDS.codeDeployRole]: codeDeployServiceRole(roles),
+      [STAGE_IDS.hookPolicy]: deployHookPolicy(roles),
+    },
+  );
+  Object.assign(outputs, canary.outputs, board.outputs);
+  return alarmLists;
+}
+
+/** Last touches, once the canary plugin has added its resources too. */
+export function finishTemplate(template: Template, settings: Pick<DeliverySettings, 'checkovSkips'>): void {
+  dropDependenciesImpliedByRoles(template);
+  recordCheckovSkips(template, settings.checkovSkips);
+}

@@ -1,0 +1,61 @@
+import type { GradualFunction } from './types';
+
+/**
+ * The one home of the logical IDs and physical names the delivery resources use: the IDs this
+ * package creates, the IDs of what osls and the canary plugin create, and the stage-wide names.
+ */
+
+/** Resources osls, the canary plugin or serverless.yml define, which the delivery resources refer to. */
+export const EXTERNAL_IDS = {
+  restApi: 'ApiGatewayRestApi',
+  deployHookRole: 'DeployHookRole',
+} as const;
+
+/** Stage-wide resources the builders create. */
+export const STAGE_IDS = {
+  apiStage: 'ApiGatewayStage',
+  apiGatewayAccount: 'ApiGatewayAccount',
+  apiLoggingRole: 'ApiGatewayLoggingRole',
+  accessLogGroup: 'ApiAccessLogGroup',
+  api5xxAlarm: 'ApiGateway5xxAlarm',
+  canary: 'SyntheticsCanary',
+  canaryRole: 'SyntheticsCanaryRole',
+  canaryBucket: 'SyntheticsArtifactsBucket',
+  canaryBucketPolicy: 'SyntheticsArtifactsBucketPolicy',
+  canaryAlarm: 'SyntheticsFailedAlarm',
+  hookPolicy: 'DeployHookCodeDeployPolicy',
+  codeDeployRole: 'CodeDeployServiceRole',
+  dashboard: 'Dashboard',
+} as const;
+
+/** The per-function alarms, by the logical ID suffix each gets after the function's own ID. */
+export const FUNCTION_ALARMS = {
+  fast: 'NewVersionServerErrorsAlarm',
+  errors: 'NewVersionErrorsAlarm',
+  aliasErrors: 'AliasErrorsAlarm',
+  aliasLatency: 'AliasLatencyAlarm',
+} as const;
+export type FunctionAlarm = keyof typeof FUNCTION_ALARMS;
+
+export const functionAlarmId = (fn: GradualFunction, alarm: FunctionAlarm) =>
+  `${fn.logicalId}${FUNCTION_ALARMS[alarm]}`;
+
+/** What the canary plugin names a function's deployment group and alias (its getFunctionDeploymentGroupId, buildFunctionAlias). */
+export const deploymentGroupId = (fn: GradualFunction) => `${fn.logicalId}DeploymentGroup`;
+export const aliasId = (fn: GradualFunction, alias: string) => `${fn.logicalId}Alias${alias}`;
+
+/** Physical names of one stage of the service. */
+export function stageNames(service: string, stage: string) {
+  const prefix = `${service}-${stage}`;
+  return {
+    /** The stack, the dashboard and the Synthetics canary (which must stay within 21 characters). */
+    prefix,
+    /** osls names the REST API `<stage>-<service>`, which is the ApiName dimension of its metrics. */
+    apiName: `${stage}-${service}`,
+    canary: prefix,
+    alarm: (suffix: string) => `${prefix}-${suffix}`,
+    functionAlarm: (key: string, suffix: string) => `${prefix}-${key}-${suffix}`,
+    accessLogGroup: `/aws/api-gateway/${prefix}`,
+  };
+}
+export type StageNames = ReturnType<typeof stageNames>;

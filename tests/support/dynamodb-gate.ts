@@ -1,0 +1,44 @@
+import { once } from 'node:events';
+import { createServer, request as forward } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A loopback proxy in front of a real DynamoDB endpoint that holds every request of one operation
+ * (the X-Amz-Target suffix, e.g. `UpdateItem`) until released, so a test can keep a request in flight
+ * at an exact point while others run. After the release everything passes.
+ */
+export async function startDynamoDBGate(target: string, heldOperation: string) {
+  const held: (() => void)[] = [];
+  let open = false;
+  const server = createServer((incoming, outgoing) => {
+    const send = () => {
+      const upstream = forward(`${target}${incoming.url}`, {
+        method: incoming.method,
+        headers: incoming.headers,
+      });
+      upstream.on('response', (answer) => {
+        outgoing.writeHead(answer.statusCode ?? 500, answer.headers);
+        answer.pipe(outgoing);
+      });
+      incoming.pipe(upstream);
+    };
+    const operation = String(incoming.headers['x-amz-target']).split('.').pop();
+    if (operation === heldOperation && !open) held.push(send);
+    else send();
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    heldCount: () => held.length,
+    release: () => {
+      open = true;
+      for (const send of held.splice(0)) send();
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { addDeliveryResources, finishTemplate } from '../../../../delivery/template/index';
+import { compiledTemplate, deliveryInput, settings } from './inputs';
+
+// The whole plugin in-process on a compiled template, as the canary plugin's golden fixtures do.
+describe('addDeliveryResources', () => {
+  it('turns the compiled template into the golden one', async () => {
+    const template = compiledTemplate();
+    addDeliveryResources(template, deliveryInput());
+    finishTemplate(template, settings);
+    await expect(`${JSON.stringify(template, null, 2)}\n`).toMatchFileSnapshot(
+      './fixtures/compiled.output.json',
+    );
+  });
+
+  it('gives each deployment group its own alarms and the stack-wide ones, never another function’s', () => {
+    const lists = addDeliveryResources(compiledTemplate(), deliveryInput());
+    expect(lists.hits).toEqual([
+      'ApiGateway5xxAlarm',
+      { name: 'canary-api-prod-synthetics-failed' },
+      'HitsLambdaFunctionNewVersionServerErrorsAlarm',
+      'HitsLambdaFunctionNewVersionErrorsAlarm',
+      'HitsLambdaFunctionAliasErrorsAlarm',
+      'HitsLambdaFunctionAliasLatencyAlarm',
+    ]);
+    expect(JSON.stringify(lists.hello)).not.toContain('Hits');
+  });
+
+  it('moves the stage out of the API deployment into an explicit stage', () => {
+    const template = compiledTemplate();
+    addDeliveryResources(template, deliveryInput());
+    expect(template.Resources.ApiGatewayDeployment1795483107507?.Properties?.StageName).toBeUndefined();
+    expect(template.Resources.ApiGatewayStage?.Properties?.DeploymentId).toEqual({
+      Ref: 'ApiGatewayDeployment1795483107507',
+    });
+  });
+
+  it('refuses a function without a published version: the canary needs versionFunctions', () => {
+    const template = compiledTemplate();
+    delete template.Resources.HitsLambdaVersionDef;
+    expect(() => addDeliveryResources(template, deliveryInput())).toThrow(
+      'No Lambda version for HitsLambdaFunction: keep versionFunctions on.',
+    );
+  });
+
+  it('refuses a template without the ApiUrl output the canary calls', () => {
+    const template = compiledTemplate();
+    delete template.Outputs?.ApiUrl;
+    expect(() => addDeliveryResources(template, deliveryInput())).toThrow(/must output ApiUrl/);
+  });
+});

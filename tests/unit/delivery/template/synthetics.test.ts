@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { bundleCanaryScript, syntheticsCanary } from '../../../../delivery/template/synthetics';
+import { names } from './inputs';
+
+const apiUrl = { 'Fn::Join': ['', ['https://', { Ref: 'ApiGatewayRestApi' }, '/prod']] };
+
+describe('syntheticsCanary', () => {
+  const { resources, outputs } = syntheticsCanary({
+    names,
+    runtimeVersion: 'syn-nodejs-3.1',
+    apiUrl,
+    script: 'S',
+  });
+
+  it('runs the inlined script against the stage URL, after the stage exists', () => {
+    const canary = resources.SyntheticsCanary;
+    expect(canary?.Properties).toMatchObject({
+      Name: 'canary-api-prod',
+      Code: { Handler: 'index.handler', Script: 'S' },
+      RunConfig: { EnvironmentVariables: { API_URL: apiUrl } },
+    });
+    expect(canary?.DependsOn).toEqual(['ApiGatewayStage']);
+    expect(outputs.SyntheticsCanaryName.Value).toEqual({ Ref: 'SyntheticsCanary' });
+  });
+
+  it('alarms under a fixed name, never a Ref to the canary, so the deployment groups close no cycle', () => {
+    const alarm = resources.SyntheticsFailedAlarm;
+    expect(alarm?.Properties?.AlarmName).toBe('canary-api-prod-synthetics-failed');
+    expect(alarm?.Properties?.Dimensions).toEqual([{ Name: 'CanaryName', Value: 'canary-api-prod' }]);
+    expect(JSON.stringify(alarm)).not.toContain('"Ref"');
+  });
+});
+
+describe('bundleCanaryScript', () => {
+  it('bundles delivery/synthetics-canary.ts with the smoke checks into one CommonJS handler', () => {
+    const script = bundleCanaryScript(process.cwd());
+    expect(script).toContain('x-function-version');
+    expect(script).toMatch(/exports|module\.exports/);
+    expect(script).not.toMatch(/\brequire\("\.\//);
+  });
+});
