@@ -16,7 +16,7 @@ const body = () => JSON.parse(built().resources.Dashboard?.Properties?.Dashboard
 describe('dashboard', () => {
   it('shows every alarm the deployments watch, the function’s and the stack’s', () => {
     const alarms = body().widgets.find((widget: { type: string }) => widget.type === 'alarm');
-    expect(alarms.properties.alarms).toEqual(['${HitsFastAlarm.Arn}', '${ApiAlarm.Arn}']);
+    expect(alarms.properties.alarms).toEqual([`\${HitsFastAlarm.Arn}`, `\${ApiAlarm.Arn}`]);
   });
 
   it('splits traffic and 5xx per executed version, in the namespace the functions write to', () => {

@@ -35,6 +35,6 @@ describe('deployHookPolicy', () => {
       JSON.stringify(
         grantOf(statements(policy as never) as never, 'codedeploy:PutLifecycleEventHookExecutionStatus'),
       ),
-    ).toContain('deploymentgroup:${CanaryapiprodDeploymentApplication}/*');
+    ).toContain(`deploymentgroup:\${CanaryapiprodDeploymentApplication}/*`);
   });
 });
