@@ -1,7 +1,13 @@
+import { readFileSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
+import { parse } from 'yaml';
 
-// What serverless.yml gives every function; lib/config.ts refuses to load without it.
+const provider = parse(readFileSync('serverless.yml', 'utf8'), { logLevel: 'silent' }).provider;
+
+// What serverless.yml gives every function (lib/config.ts refuses to load without it), with a table
+// and region of the tests' own.
 const lambdaEnvironment = {
+  METRICS_NAMESPACE: provider.environment.METRICS_NAMESPACE,
   TABLE_NAME: 'canary-api-test',
   AWS_REGION: 'us-east-1',
   METRICS_ENABLED: 'false',

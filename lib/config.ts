@@ -29,7 +29,8 @@ export const config = {
   dynamodbEndpoint: env.AWS_ENDPOINT_URL_DYNAMODB || (runsLocally ? LOCAL_DYNAMODB_ENDPOINT : undefined),
   /** The emulator accepts any signature; a laptop without AWS keys in its environment still needs one. */
   needsDummyCredentials: !env.AWS_ACCESS_KEY_ID,
-  metricsNamespace: env.METRICS_NAMESPACE ?? 'CanaryApi',
+  /** Where lib/metrics.ts writes and the fast alarms read: one value, in serverless.yml. */
+  metricsNamespace: required('METRICS_NAMESPACE'),
   /** EMF lines only mean something to CloudWatch; locally they would bury the useful output. */
   metricsEnabled: (env.METRICS_ENABLED ?? (runsLocally ? 'false' : 'true')) === 'true',
   idempotencyTtlSeconds: Number(env.IDEMPOTENCY_TTL_SECONDS ?? 86_400),

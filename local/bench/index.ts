@@ -24,13 +24,6 @@ const TARGETS_KB: Record<string, number> = { hello: 15, hits: 360 };
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const workDir = mkdtempSync(join(tmpdir(), 'canary-api-bench-'));
 const dynamodb = await startEmbeddedDynamoDB({ stage: 'bench' });
-const lambdaEnv = {
-  ...process.env,
-  TABLE_NAME: dynamodb.tableName,
-  AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
-  AWS_REGION: 'eu-west-1',
-  METRICS_ENABLED: 'true',
-};
 
 const median = (values: number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
@@ -48,6 +41,15 @@ const bundles: Record<string, { file: string; handler: string }> = {};
 const sizeRows = [['function', 'minified', 'gzip', 'target']];
 // The API functions; the deployment hooks only run during deployments.
 const apiFunctions = Object.entries(packagedFunctions(workDir)).filter(([name]) => !name.endsWith('Traffic'));
+// What Lambda would give the functions: the template's environment, plus where the local table is.
+const lambdaEnv = {
+  ...process.env,
+  ...apiFunctions[0]?.[1].environment,
+  TABLE_NAME: dynamodb.tableName,
+  AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
+  AWS_REGION: 'eu-west-1',
+  METRICS_ENABLED: 'true',
+};
 for (const [name, fn] of apiFunctions) {
   const [bytes] = Object.values(fn.files);
   if (!bytes) throw new Error(`empty artifact for ${name}`);
@@ -136,9 +138,7 @@ table([
 ]);
 
 // 4. Increments per second, through the real handler and SDK, against dynalite.
-process.env.TABLE_NAME = lambdaEnv.TABLE_NAME;
-process.env.AWS_ENDPOINT_URL_DYNAMODB = lambdaEnv.AWS_ENDPOINT_URL_DYNAMODB;
-process.env.METRICS_ENABLED = 'false';
+Object.assign(process.env, lambdaEnv, { METRICS_ENABLED: 'false' });
 const { handler: hits } = await import('../../functions/hits');
 async function incrementsPerSecond(clients: number, total: number) {
   const event = apiEvent({
