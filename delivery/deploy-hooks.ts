@@ -7,7 +7,8 @@ import {
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { Context } from 'aws-lambda';
 import { config } from '../lib/config';
-import { type DeploymentTarget, parseAppSpec } from './appspec';
+import type { DeploymentTarget } from './appspec';
+import { deploymentTarget } from './deployment-target';
 import { functionKey } from './function-key';
 import { callApi, checksFor, judgeVersion, type ObservedAnswer, verdict } from './smoke-checks';
 
@@ -51,18 +52,12 @@ export function lambdaHookEnvironment(): HookEnvironment {
   };
 }
 
-async function deploymentTarget(
-  codeDeploy: CodeDeployClient,
-  deploymentId: string,
-  signal: AbortSignal,
-): Promise<DeploymentTarget> {
+/** The deployment's target, read as CodeDeploy serves it (GetDeployment, then its revision). */
+async function readTarget(codeDeploy: CodeDeployClient, deploymentId: string, signal: AbortSignal) {
   const { deploymentInfo } = await codeDeploy.send(new GetDeploymentCommand({ deploymentId }), {
     abortSignal: signal,
   });
-  const revision = deploymentInfo?.revision;
-  const content = revision?.appSpecContent?.content ?? revision?.string?.content;
-  if (!content) throw new Error(`deployment ${deploymentId} carries no AppSpec`);
-  return parseAppSpec(content);
+  return deploymentTarget(codeDeploy, deploymentInfo ?? { deploymentId }, signal);
 }
 
 const utf8 = new TextDecoder();
@@ -118,7 +113,7 @@ export async function runHook(
   const signal = AbortSignal.timeout(Math.max(1_000, context.getRemainingTimeInMillis() - REPORT_MARGIN_MS));
   const { codeDeploy } = environment;
   const runChecks = async () =>
-    check(await deploymentTarget(codeDeploy, event.DeploymentId, signal), signal, environment);
+    check(await readTarget(codeDeploy, event.DeploymentId, signal), signal, environment);
   let failures: string[];
   try {
     // The race holds the deadline even where a client or fetch would not honour the signal.

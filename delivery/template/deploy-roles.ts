@@ -13,13 +13,25 @@ export interface DeployRolesInput {
   hookFunctionIds: readonly string[];
   /** The canary plugin's AWS::CodeDeploy::Application. */
   applicationId: string;
+  /** What the names of all alarms of the stage start with, `<service>-<stage>-`. */
+  alarmNamePrefix: string;
 }
 
 const versionsOf = (functions: readonly GradualFunction[]) =>
   functions.map((fn) => ({ 'Fn::Sub': `\${${fn.logicalId}.Arn}:*` }));
 
-/** CodeDeploy may read alarm states, move the aliases and invoke the hooks. */
-export function codeDeployServiceRole({ functions, hookFunctionIds }: DeployRolesInput): Resource {
+/**
+ * CodeDeploy may read the states of this stage's alarms, move the aliases and invoke the hooks. Lambda
+ * authorizes GetAlias and UpdateAlias on the unqualified function ARN (Service Authorization
+ * Reference: resource type `function`); a `function:NAME:*` grant would match versions and aliases
+ * only, and the first traffic shift would be denied. DescribeAlarms is scoped to alarms (resource type
+ * `alarm`): every alarm a deployment group watches is named `<service>-<stage>-…`.
+ */
+export function codeDeployServiceRole({
+  functions,
+  hookFunctionIds,
+  alarmNamePrefix,
+}: DeployRolesInput): Resource {
   return {
     Type: 'AWS::IAM::Role',
     Properties: {
@@ -35,10 +47,22 @@ export function codeDeployServiceRole({ functions, hookFunctionIds }: DeployRole
           PolicyDocument: {
             Version: '2012-10-17',
             Statement: [
-              { Effect: 'Allow', Action: 'cloudwatch:DescribeAlarms', Resource: '*' },
               {
                 Effect: 'Allow',
-                Action: ['lambda:GetAlias', 'lambda:UpdateAlias', 'lambda:GetProvisionedConcurrencyConfig'],
+                Action: 'cloudwatch:DescribeAlarms',
+                Resource: {
+                  'Fn::Sub': `arn:\${AWS::Partition}:cloudwatch:\${AWS::Region}:\${AWS::AccountId}:alarm:${alarmNamePrefix}*`,
+                },
+              },
+              {
+                Effect: 'Allow',
+                Action: ['lambda:GetAlias', 'lambda:UpdateAlias'],
+                Resource: functions.map((fn) => ({ 'Fn::GetAtt': [fn.logicalId, 'Arn'] })),
+              },
+              {
+                Effect: 'Allow',
+                // Asked of the alias (Service Authorization Reference: function alias or version).
+                Action: 'lambda:GetProvisionedConcurrencyConfig',
                 Resource: versionsOf(functions),
               },
               {
@@ -54,8 +78,14 @@ export function codeDeployServiceRole({ functions, hookFunctionIds }: DeployRole
   };
 }
 
-/** The hooks may invoke the functions' versions and read and report on this stack's deployments only. */
+/**
+ * The hooks may invoke the functions' new versions, read this application's deployments and their
+ * revisions (the AppSpec that names the target version), and report their verdict.
+ */
 export function deployHookPolicy({ functions, applicationId }: DeployRolesInput): Resource {
+  const codeDeployArn = (resource: string) => ({
+    'Fn::Sub': `arn:\${AWS::Partition}:codedeploy:\${AWS::Region}:\${AWS::AccountId}:${resource}`,
+  });
   return {
     Type: 'AWS::IAM::Policy',
     Properties: {
@@ -68,9 +98,12 @@ export function deployHookPolicy({ functions, applicationId }: DeployRolesInput)
           {
             Effect: 'Allow',
             Action: ['codedeploy:GetDeployment', 'codedeploy:PutLifecycleEventHookExecutionStatus'],
-            Resource: {
-              'Fn::Sub': `arn:\${AWS::Partition}:codedeploy:\${AWS::Region}:\${AWS::AccountId}:deploymentgroup:\${${applicationId}}/*`,
-            },
+            Resource: codeDeployArn(`deploymentgroup:\${${applicationId}}/*`),
+          },
+          {
+            Effect: 'Allow',
+            Action: 'codedeploy:GetApplicationRevision',
+            Resource: codeDeployArn(`application:\${${applicationId}}`),
           },
         ],
       },

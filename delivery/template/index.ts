@@ -1,6 +1,7 @@
 import { apiErrorRateAlarm, functionAlarms } from './alarms';
 import { apiDeploymentId, apiStage } from './api-stage';
 import { dashboard } from './dashboard';
+import { orderAliasUpdates } from './deploy-order';
 import { codeDeployServiceRole, deployHookPolicy } from './deploy-roles';
 import { STAGE_IDS, stageNames } from './names';
 import { syntheticsCanary } from './synthetics';
@@ -86,7 +87,12 @@ export function addDeliveryResources(template: Template, input: DeliveryInput): 
     stage,
     names,
   });
-  const roles = { functions, hookFunctionIds: input.hookFunctionIds, applicationId: input.applicationId };
+  const roles = {
+    functions,
+    hookFunctionIds: input.hookFunctionIds,
+    applicationId: input.applicationId,
+    alarmNamePrefix: names.alarm(''),
+  };
   Object.assign(
     template.Resources,
     apiStage({ stage, names, deploymentId, ...settings }),
@@ -104,6 +110,7 @@ export function addDeliveryResources(template: Template, input: DeliveryInput): 
 
 /** Last touches, once the canary plugin has added its resources too. */
 export function finishTemplate(template: Template, settings: Pick<DeliverySettings, 'checkovSkips'>): void {
+  orderAliasUpdates(template);
   dropDependenciesImpliedByRoles(template);
   recordCheckovSkips(template, settings.checkovSkips);
 }

@@ -9,7 +9,8 @@ import {
   ListDeploymentsCommand,
 } from '@aws-sdk/client-codedeploy';
 import { GetAliasCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { parseAppSpec } from '../../delivery/appspec';
+import type { DeploymentTarget } from '../../delivery/appspec';
+import { deploymentTarget } from '../../delivery/deployment-target';
 import type { DeployViewState } from '../view';
 
 /**
@@ -123,10 +124,7 @@ async function progress(
   };
 }
 
-async function aliasWeights(clients: WatchClients, info: DeploymentInfo) {
-  const content = info.revision?.appSpecContent?.content ?? info.revision?.string?.content;
-  if (!content) return undefined;
-  const target = parseAppSpec(content);
+async function aliasWeights(clients: WatchClients, target: DeploymentTarget) {
   const alias = await clients.lambda.send(
     new GetAliasCommand({ FunctionName: target.functionName, Name: target.alias }),
   );
@@ -189,11 +187,16 @@ export async function watchDeployments({
     view.note(`${stackName} has had no deployment yet; the first deploy of a stack shifts no traffic.`);
     return 0;
   }
+  // A deployment's AppSpec does not change while it runs: read it once.
+  const targets = new Map<string, Promise<DeploymentTarget>>();
+  const targetOf = (info: DeploymentInfo) => {
+    const id = String(info.deploymentId);
+    if (!targets.has(id)) targets.set(id, deploymentTarget(clients.codeDeploy, info));
+    return targets.get(id) as Promise<DeploymentTarget>;
+  };
   for (;;) {
     const infos = await Promise.all(ids.map((id) => deploymentInfo(clients, id)));
-    const weights = (await Promise.all(infos.map((info) => aliasWeights(clients, info)))).filter(
-      (entry) => entry !== undefined,
-    );
+    const weights = await Promise.all(infos.map(async (info) => aliasWeights(clients, await targetOf(info))));
     const statuses = infos.map((info) => info.status ?? 'Unknown');
     view.update({
       title: `${stackName}: ${ids.length} deployment(s) ${ids.join(', ')}`,

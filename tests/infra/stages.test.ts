@@ -7,6 +7,8 @@ import { functionKey } from '../../delivery/function-key';
 import { checksFor } from '../../delivery/smoke-checks';
 import { packageService } from '../../local/packaged-service';
 import { planFromTemplate, type Template } from '../../ops/rehearsal/plan';
+import { checkTemplate } from '../support/iam/check';
+import { referenceOrSkip } from '../support/iam/reference-or-skip';
 
 // Each stage's template exactly as `sls deploy --stage <stage>` would send it, asserted on the
 // properties that make a release safe, then handed to two independent validators.
@@ -37,6 +39,8 @@ const STAGES = {
     rateLimit: 500,
     tableRetained: true,
   },
+  // Any other stage name takes the default params.
+  qa: { deploymentType: 'AllAtOnce', logRetentionDays: 14, rateLimit: 50, tableRetained: false },
 } as const;
 type Stage = keyof typeof STAGES;
 const API_FUNCTIONS = ['Hello', 'Echo', 'Hits', 'Health', 'Fallback'];
@@ -54,7 +58,7 @@ beforeAll(async () => {
     const template = JSON.parse(readFileSync(file, 'utf8'));
     templates[stage] = { file, resources: template.Resources, outputs: template.Outputs, template };
   }
-}, 240_000);
+}, 320_000);
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
 const ofType = (stage: Stage, type: string) =>
@@ -117,6 +121,18 @@ describe.each(Object.keys(STAGES) as Stage[])('the %s template', (stage) => {
     );
     expect(aliased).not.toContain('PreTrafficLambdaFunction');
     expect(aliased).not.toContain('PostTrafficLambdaFunction');
+  });
+
+  it('shifts each alias only after its deployment group knows the new alarms and the hooks may run', () => {
+    for (const fn of API_FUNCTIONS) {
+      const alias = resource(`${fn}LambdaFunctionAliaslive`);
+      const group = `${fn}LambdaFunctionDeploymentGroup`;
+      expect(alias.UpdatePolicy?.CodeDeployLambdaAliasUpdate.DeploymentGroupName).toEqual({ Ref: group });
+      expect(alias.DependsOn).toEqual(expect.arrayContaining([group, 'DeployHookCodeDeployPolicy']));
+      // The group is updated after the new version's alarms, whose names carry the version.
+      const alarms = JSON.stringify(resource(group).Properties.AlarmConfiguration.Alarms);
+      expect(alarms).toContain(`{"Ref":"${fn}LambdaFunctionNewVersionServerErrorsAlarm"}`);
+    }
   });
 
   it('has smoke checks for every function a deployment group deploys', () => {
@@ -369,7 +385,23 @@ function validator(command: string): string | undefined {
 const cfnLint = validator('cfn-lint');
 const checkov = validator('checkov');
 
+const iamReference = referenceOrSkip();
+
 describe('independent validators', () => {
+  it.skipIf(!iamReference)(
+    'every IAM grant of every stage matches the resource types its actions accept (Service Authorization Reference)',
+    () => {
+      for (const [stage, { template }] of Object.entries(templates)) {
+        const findings = checkTemplate(
+          iamReference as NonNullable<typeof iamReference>,
+          template,
+          `canary-api-${stage}`,
+        );
+        expect({ stage, findings }).toEqual({ stage, findings: [] });
+      }
+    },
+  );
+
   it.skipIf(!cfnLint)('cfn-lint finds no error and no warning in any stage template', () => {
     const files = Object.values(templates).map((template) => template.file);
     const result = spawnSync(cfnLint as string, files, { encoding: 'utf8' });

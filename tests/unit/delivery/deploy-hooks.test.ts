@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   CodeDeployClient,
+  GetApplicationRevisionCommand,
   GetDeploymentCommand,
   PutLifecycleEventHookExecutionStatusCommand,
 } from '@aws-sdk/client-codedeploy';
@@ -15,6 +16,7 @@ import {
   invokeTargetVersion,
   runHook,
 } from '../../../delivery/deploy-hooks';
+import { getApplicationRevisionAnswer, getDeploymentAnswer } from '../../support/aws/codedeploy';
 import { lambdaContext } from '../../support/fixtures';
 
 const codeDeploy = mockClient(CodeDeployClient);
@@ -34,26 +36,11 @@ function environment(): HookEnvironment {
   };
 }
 
+/** CodeDeploy deploying `canary-api-prod-<key>` to `targetVersion`, as CloudFormation starts it. */
 function deploying(functionKey: string, targetVersion = '8') {
-  const content = JSON.stringify({
-    version: 0.0,
-    Resources: [
-      {
-        [`${functionKey}LambdaFunction`]: {
-          Type: 'AWS::Lambda::Function',
-          Properties: {
-            Name: `canary-api-prod-${functionKey}`,
-            Alias: 'live',
-            CurrentVersion: '7',
-            TargetVersion: targetVersion,
-          },
-        },
-      },
-    ],
-  });
-  codeDeploy.on(GetDeploymentCommand).resolves({
-    deploymentInfo: { revision: { revisionType: 'AppSpecContent', appSpecContent: { content } } },
-  });
+  const deployment = { functionName: `canary-api-prod-${functionKey}`, targetVersion };
+  codeDeploy.on(GetDeploymentCommand).resolves(getDeploymentAnswer(deployment));
+  codeDeploy.on(GetApplicationRevisionCommand).resolves(getApplicationRevisionAnswer(deployment));
 }
 
 function versionAnswers(answer: { statusCode: number; version: string; body: unknown }) {
@@ -111,6 +98,35 @@ describe('the pre-traffic hook', () => {
     expect(reported()).toEqual([
       { deploymentId: 'd-ABC123', lifecycleEventHookExecutionId: 'exec-1', status: 'Succeeded' },
     ]);
+  });
+
+  it('reads the target version from the revision GetDeployment names, as CloudFormation deployments need', async () => {
+    deploying('hello', '8');
+    versionAnswers({ statusCode: 200, version: '8', body: { message: 'Hello, canary!' } });
+    await runHook(event, lambdaContext(), invokeTargetVersion, environment());
+    const [read] = codeDeploy.commandCalls(GetApplicationRevisionCommand);
+    expect(read?.args[0].input).toEqual({
+      applicationName: 'canary-api-prod-CanaryapiprodDeploymentApplication-1A2B3C4D',
+      revision: { revisionType: 'AppSpecContent', appSpecContent: { sha256: expect.any(String) } },
+    });
+  });
+
+  it('uses an AppSpec GetDeployment carries inline without asking for the revision', async () => {
+    const deployment = { functionName: 'canary-api-prod-hello', targetVersion: '9' };
+    codeDeploy.on(GetDeploymentCommand).resolves(getDeploymentAnswer(deployment, {}, true));
+    versionAnswers({ statusCode: 200, version: '9', body: { message: 'Hello, canary!' } });
+    expect((await runHook(event, lambdaContext(), invokeTargetVersion, environment())).status).toBe(
+      'Succeeded',
+    );
+    expect(codeDeploy.commandCalls(GetApplicationRevisionCommand)).toHaveLength(0);
+  });
+
+  it('reports Failed, saying so, when the revision cannot be read', async () => {
+    deploying('hello');
+    codeDeploy.on(GetApplicationRevisionCommand).rejects(new Error('AccessDeniedException'));
+    const outcome = await runHook(event, lambdaContext(), invokeTargetVersion, environment());
+    expect(outcome.failures[0]).toMatch(/could not run: .*AccessDeniedException/);
+    expect(reported()[0]?.status).toBe('Failed');
   });
 
   it('reports Failed when the answer is wrong', async () => {

@@ -1,5 +1,6 @@
 import {
   CodeDeployClient,
+  GetApplicationRevisionCommand,
   GetDeploymentCommand,
   PutLifecycleEventHookExecutionStatusCommand,
 } from '@aws-sdk/client-codedeploy';
@@ -8,6 +9,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler as postTraffic } from '../../../functions/postTraffic';
 import { handler as preTraffic } from '../../../functions/preTraffic';
+import { getApplicationRevisionAnswer, getDeploymentAnswer } from '../../support/aws/codedeploy';
 import { lambdaContext } from '../../support/fixtures';
 
 // The entry points wire the hook logic (tested in tests/unit/delivery) to clients and settings from
@@ -19,14 +21,9 @@ const event = { DeploymentId: 'd-ABC123', LifecycleEventHookExecutionId: 'exec-1
 beforeEach(() => {
   codeDeploy.reset();
   lambda.reset();
-  const appSpec = {
-    Resources: [
-      { hello: { Properties: { Name: 'hello', Alias: 'live', CurrentVersion: '1', TargetVersion: '2' } } },
-    ],
-  };
-  codeDeploy.on(GetDeploymentCommand).resolves({
-    deploymentInfo: { revision: { appSpecContent: { content: JSON.stringify(appSpec) } } },
-  });
+  const deployment = { functionName: 'hello', targetVersion: '2' };
+  codeDeploy.on(GetDeploymentCommand).resolves(getDeploymentAnswer(deployment));
+  codeDeploy.on(GetApplicationRevisionCommand).resolves(getApplicationRevisionAnswer(deployment));
   codeDeploy.on(PutLifecycleEventHookExecutionStatusCommand).resolves({});
   vi.spyOn(console, 'info').mockImplementation(() => undefined);
   vi.spyOn(console, 'error').mockImplementation(() => undefined);

@@ -6,6 +6,7 @@ const input = {
   functions: [hits],
   hookFunctionIds: ['PreTrafficLambdaFunction', 'PostTrafficLambdaFunction'],
   applicationId: 'CanaryapiprodDeploymentApplication',
+  alarmNamePrefix: 'canary-api-prod-',
 };
 const statements = (policy: { PolicyDocument: { Statement: { Action: string | string[] }[] } }) =>
   policy.PolicyDocument.Statement;
