@@ -34,11 +34,17 @@ export async function packageService(
   outDir: string,
   stage = 'dev',
   serviceDir = process.cwd(),
+  params: Record<string, string> = {},
 ): Promise<void> {
-  await run(join(serviceDir, 'node_modules/.bin/sls'), ['package', '--stage', stage, '--package', outDir], {
-    cwd: serviceDir,
-    timeout: 180_000,
-  });
+  const paramArgs = Object.entries(params).map(([name, value]) => `--param=${name}=${value}`);
+  await run(
+    join(serviceDir, 'node_modules/.bin/sls'),
+    ['package', '--stage', stage, '--package', outDir, ...paramArgs],
+    {
+      cwd: serviceDir,
+      timeout: 180_000,
+    },
+  );
 }
 
 /** Every Lambda function of the packaged template, by the name of its artifact, with the artifact's files. */

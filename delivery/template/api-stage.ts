@@ -8,8 +8,28 @@ import type { Json, Resource, Template } from './types';
  * stage throttling at all.
  */
 
+/**
+ * Who provides the region's API Gateway CloudWatch Logs role, which access and execution logs need.
+ * It is one setting per account and region (AWS::ApiGateway::Account), not per stack: the last stack
+ * that sets it wins, and a stack that created the role would delete it on removal, silently ending
+ * the logs of every REST API in the region (aws-cdk #10878, #12769). So a stage never owns it:
+ * - `existing`: the account already has the role (`aws apigateway get-account`); the stage only logs;
+ * - `create`: this stage creates a role and points the setting at it, both retained on removal;
+ * - `none`: no access or execution logs, for an account without the role where none may be created.
+ */
+const CLOUDWATCH_ROLE_MODES = ['existing', 'create', 'none'] as const;
+export type CloudWatchRoleMode = (typeof CLOUDWATCH_ROLE_MODES)[number];
+
+/** The mode serverless.yml (or `--param apiGatewayCloudWatchRole=…`) asks for, or a clear error. */
+export function cloudWatchRoleMode(settings: { apiGatewayCloudWatchRole: string }): CloudWatchRoleMode {
+  const mode = settings.apiGatewayCloudWatchRole;
+  if ((CLOUDWATCH_ROLE_MODES as readonly string[]).includes(mode)) return mode as CloudWatchRoleMode;
+  throw new Error(`apiGatewayCloudWatchRole must be existing, create or none, not '${mode}'.`);
+}
+
 export interface ApiStageInput {
   stage: string;
+  cloudWatchRole: CloudWatchRoleMode;
   names: StageNames;
   /** The AWS::ApiGateway::Deployment osls compiled, which the stage now points at. */
   deploymentId: string;
@@ -38,44 +58,70 @@ export function apiDeploymentId(template: Template): string | undefined {
   );
 }
 
-/** The stage, its access log group, and the region's API Gateway logging role that access logs need. */
+/** The stage, its access log group, and (when asked to) the region's API Gateway logging role. */
 export function apiStage(input: ApiStageInput): Record<string, Resource> {
+  const logs = input.cloudWatchRole !== 'none';
   const methodSettings: Json = {
     ResourcePath: '/*',
     HttpMethod: '*',
     ThrottlingRateLimit: input.throttlingRateLimit,
     ThrottlingBurstLimit: input.throttlingBurstLimit,
     MetricsEnabled: true,
-    LoggingLevel: 'ERROR',
+    LoggingLevel: logs ? 'ERROR' : 'OFF',
     DataTraceEnabled: false,
   };
-  return {
-    [STAGE_IDS.apiStage]: {
-      Type: 'AWS::ApiGateway::Stage',
-      DependsOn: [STAGE_IDS.apiGatewayAccount],
-      Properties: {
-        RestApiId: { Ref: EXTERNAL_IDS.restApi },
-        DeploymentId: { Ref: input.deploymentId },
-        StageName: input.stage,
-        TracingEnabled: true,
-        MethodSettings: [methodSettings],
+  const stage: Resource = {
+    Type: 'AWS::ApiGateway::Stage',
+    Properties: {
+      RestApiId: { Ref: EXTERNAL_IDS.restApi },
+      DeploymentId: { Ref: input.deploymentId },
+      StageName: input.stage,
+      TracingEnabled: true,
+      MethodSettings: [methodSettings],
+      ...(logs && {
         AccessLogSetting: {
           DestinationArn: { 'Fn::GetAtt': [STAGE_IDS.accessLogGroup, 'Arn'] },
           Format: ACCESS_LOG_FORMAT,
         },
-      },
+      }),
     },
+  };
+  if (!logs) {
+    stage.Metadata = {
+      checkov: {
+        skip: [
+          {
+            id: 'CKV_AWS_76',
+            comment:
+              'Deployed with apiGatewayCloudWatchRole=none: the account has no API Gateway CloudWatch Logs role and this stage may not create one, so it cannot write access logs.',
+          },
+        ],
+      },
+    };
+    return { [STAGE_IDS.apiStage]: stage };
+  }
+  const resources: Record<string, Resource> = {
+    [STAGE_IDS.apiStage]: stage,
     [STAGE_IDS.accessLogGroup]: {
       Type: 'AWS::Logs::LogGroup',
       Properties: { LogGroupName: input.names.accessLogGroup, RetentionInDays: input.logRetentionDays },
     },
-    // API Gateway needs an account-level role to write access and execution logs (one per region).
+  };
+  if (input.cloudWatchRole === 'existing') return resources;
+  // The setting and its role outlive the stack: other APIs of the region may log through them.
+  stage.DependsOn = [STAGE_IDS.apiGatewayAccount];
+  return {
+    ...resources,
     [STAGE_IDS.apiGatewayAccount]: {
       Type: 'AWS::ApiGateway::Account',
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
       Properties: { CloudWatchRoleArn: { 'Fn::GetAtt': [STAGE_IDS.apiLoggingRole, 'Arn'] } },
     },
     [STAGE_IDS.apiLoggingRole]: {
       Type: 'AWS::IAM::Role',
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
       Properties: {
         AssumeRolePolicyDocument: {
           Version: '2012-10-17',

@@ -1,5 +1,5 @@
 import { apiErrorRateAlarm, functionAlarms } from './alarms';
-import { apiDeploymentId, apiStage } from './api-stage';
+import { apiDeploymentId, apiStage, cloudWatchRoleMode } from './api-stage';
 import { dashboard } from './dashboard';
 import { orderAliasUpdates } from './deploy-order';
 import { codeDeployServiceRole, deployHookPolicy } from './deploy-roles';
@@ -32,7 +32,7 @@ export interface DeliveryInput {
   /** Gradually deployed functions: key, deployed name and the logical ID osls gives it. */
   functions: readonly Omit<GradualFunction, 'versionLogicalId'>[];
   hookFunctionIds: readonly string[];
-  settings: DeliverySettings & { logRetentionDays: number; syntheticsRuntime: string };
+  settings: DeliverySettings;
 }
 
 /** What the canary plugin reads back: each function's deployment group alarms (logical IDs or names). */
@@ -95,7 +95,7 @@ export function addDeliveryResources(template: Template, input: DeliveryInput): 
   };
   Object.assign(
     template.Resources,
-    apiStage({ stage, names, deploymentId, ...settings }),
+    apiStage({ stage, names, deploymentId, ...settings, cloudWatchRole: cloudWatchRoleMode(settings) }),
     { [STAGE_IDS.api5xxAlarm]: apiErrorRateAlarm(names, stage) },
     canary.resources,
     board.resources,

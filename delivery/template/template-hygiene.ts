@@ -8,7 +8,9 @@ import type { DeliverySettings, Template } from './types';
 export function recordCheckovSkips(template: Template, skips: DeliverySettings['checkovSkips']): void {
   for (const resource of Object.values(template.Resources)) {
     const forType = skips[resource.Type];
-    if (forType) resource.Metadata = { ...resource.Metadata, checkov: { skip: forType } };
+    if (!forType) continue;
+    const own = resource.Metadata?.checkov?.skip ?? [];
+    resource.Metadata = { ...resource.Metadata, checkov: { skip: [...own, ...forType] } };
   }
 }
 

@@ -34,6 +34,10 @@ export interface GradualFunction {
 
 /** custom.delivery in serverless.yml. */
 export interface DeliverySettings {
+  logRetentionDays: number;
+  syntheticsRuntime: string;
+  /** See CloudWatchRoleMode in api-stage.ts; validated there. */
+  apiGatewayCloudWatchRole: string;
   fastErrorRatePercent: number;
   fastMinimumRequests: number;
   aliasErrorRatePercent: number;

@@ -25,6 +25,15 @@ interface Resource {
   UpdatePolicy?: Json;
 }
 
+interface StageExpectation {
+  deploymentType: string;
+  logRetentionDays: number;
+  rateLimit: number;
+  tableRetained: boolean;
+  /** `--param` values the stage is packaged with. */
+  params?: Record<string, string>;
+}
+
 const STAGES = {
   dev: { deploymentType: 'AllAtOnce', logRetentionDays: 7, rateLimit: 50, tableRetained: false },
   staging: {
@@ -39,9 +48,16 @@ const STAGES = {
     rateLimit: 500,
     tableRetained: true,
   },
-  // Any other stage name takes the default params.
-  qa: { deploymentType: 'AllAtOnce', logRetentionDays: 14, rateLimit: 50, tableRetained: false },
-} as const;
+  // Any other stage name takes the default params; this one also creates the account's API Gateway
+  // logging role, as a first stage in a fresh account would (--param apiGatewayCloudWatchRole=create).
+  qa: {
+    deploymentType: 'AllAtOnce',
+    logRetentionDays: 14,
+    rateLimit: 50,
+    tableRetained: false,
+    params: { apiGatewayCloudWatchRole: 'create' },
+  },
+} as const satisfies Record<string, StageExpectation>;
 type Stage = keyof typeof STAGES;
 const API_FUNCTIONS = ['Hello', 'Echo', 'Hits', 'Health', 'Fallback'];
 
@@ -53,7 +69,8 @@ const templates = {} as Record<
 
 beforeAll(async () => {
   for (const stage of Object.keys(STAGES) as Stage[]) {
-    await packageService(join(outDir, stage), stage);
+    const { params = {} } = STAGES[stage] as StageExpectation;
+    await packageService(join(outDir, stage), stage, process.cwd(), params);
     const file = join(outDir, stage, 'cloudformation-template-update-stack.json');
     const template = JSON.parse(readFileSync(file, 'utf8'));
     templates[stage] = { file, resources: template.Resources, outputs: template.Outputs, template };
@@ -282,6 +299,15 @@ describe.each(Object.keys(STAGES) as Stage[])('the %s template', (stage) => {
     });
     for (const [, deployment] of ofType(stage, 'AWS::ApiGateway::Deployment')) {
       expect(deployment.Properties.StageName).toBeUndefined();
+    }
+  });
+
+  it('touches the account-wide API Gateway logging role only when asked to create it, and then keeps it', () => {
+    const creates = (STAGES[stage] as StageExpectation).params?.apiGatewayCloudWatchRole === 'create';
+    expect(ofType(stage, 'AWS::ApiGateway::Account')).toHaveLength(creates ? 1 : 0);
+    for (const [id, found] of ofType(stage, 'AWS::ApiGateway::Account')) {
+      expect(found.DeletionPolicy, id).toBe('Retain');
+      expect(resource(found.Properties.CloudWatchRoleArn['Fn::GetAtt'][0]).DeletionPolicy).toBe('Retain');
     }
   });
 

@@ -1,11 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { apiDeploymentId, apiStage } from '../../../../delivery/template/api-stage';
+import {
+  apiDeploymentId,
+  apiStage,
+  type CloudWatchRoleMode,
+  cloudWatchRoleMode,
+} from '../../../../delivery/template/api-stage';
 import { compiledTemplate, names } from './inputs';
 
-const stage = () =>
+const stage = (cloudWatchRole: CloudWatchRoleMode = 'existing') =>
   apiStage({
     stage: 'prod',
     names,
+    cloudWatchRole,
     deploymentId: 'ApiGatewayDeployment1',
     throttlingRateLimit: 500,
     throttlingBurstLimit: 1000,
@@ -24,6 +30,7 @@ describe('apiStage', () => {
     expect(properties?.MethodSettings[0]).toMatchObject({
       ThrottlingRateLimit: 500,
       ThrottlingBurstLimit: 1000,
+      LoggingLevel: 'ERROR',
     });
     expect(JSON.parse(properties?.AccessLogSetting.Format)).toMatchObject({
       requestId: '$context.requestId',
@@ -35,6 +42,40 @@ describe('apiStage', () => {
       LogGroupName: '/aws/api-gateway/canary-api-prod',
       RetentionInDays: 90,
     });
+  });
+
+  it('leaves the account-wide logging role alone by default (existing)', () => {
+    expect(Object.keys(stage('existing'))).toEqual(['ApiGatewayStage', 'ApiAccessLogGroup']);
+    expect(stage('existing').ApiGatewayStage?.DependsOn).toBeUndefined();
+  });
+
+  it('creates the role and the account setting only when asked, and retains both on removal', () => {
+    const resources = stage('create');
+    for (const id of ['ApiGatewayAccount', 'ApiGatewayLoggingRole']) {
+      expect([resources[id]?.DeletionPolicy, resources[id]?.UpdateReplacePolicy], id).toEqual([
+        'Retain',
+        'Retain',
+      ]);
+    }
+    expect(resources.ApiGatewayStage?.DependsOn).toEqual(['ApiGatewayAccount']);
+  });
+
+  it('logs nothing without a role, and says why checkov’s access-log check does not apply', () => {
+    const resources = stage('none');
+    expect(Object.keys(resources)).toEqual(['ApiGatewayStage']);
+    const properties = resources.ApiGatewayStage?.Properties;
+    expect(properties?.AccessLogSetting).toBeUndefined();
+    expect(properties?.MethodSettings[0].LoggingLevel).toBe('OFF');
+    expect(resources.ApiGatewayStage?.Metadata?.checkov.skip[0].id).toBe('CKV_AWS_76');
+  });
+});
+
+describe('cloudWatchRoleMode', () => {
+  it('accepts the three modes and refuses anything else in one sentence', () => {
+    expect(cloudWatchRoleMode({ apiGatewayCloudWatchRole: 'none' })).toBe('none');
+    expect(() => cloudWatchRoleMode({ apiGatewayCloudWatchRole: 'yes' })).toThrow(
+      "apiGatewayCloudWatchRole must be existing, create or none, not 'yes'.",
+    );
   });
 });
 

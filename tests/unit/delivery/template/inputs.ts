@@ -7,6 +7,7 @@ import type { DeliverySettings, GradualFunction, Template } from '../../../../de
 export const settings: DeliveryInput['settings'] = {
   logRetentionDays: 90,
   syntheticsRuntime: 'syn-nodejs-3.1',
+  apiGatewayCloudWatchRole: 'existing',
   fastErrorRatePercent: 5,
   fastMinimumRequests: 5,
   aliasErrorRatePercent: 2,

@@ -15,6 +15,16 @@ describe('recordCheckovSkips', () => {
     expect(template.Resources.HelloLogGroup?.Metadata?.checkov.skip[0].id).toBe('CKV_AWS_158');
     expect(template.Resources.ApiGatewayRestApi?.Metadata).toBeUndefined();
   });
+
+  it('keeps the skips a builder already wrote for one resource', () => {
+    const template = compiledTemplate();
+    const group = template.Resources.HelloLogGroup as { Metadata?: object };
+    group.Metadata = { checkov: { skip: [{ id: 'CKV_AWS_66', comment: 'own' }] } };
+    recordCheckovSkips(template, settings.checkovSkips);
+    expect(
+      template.Resources.HelloLogGroup?.Metadata?.checkov.skip.map((skip: { id: string }) => skip.id),
+    ).toEqual(['CKV_AWS_66', 'CKV_AWS_158']);
+  });
 });
 
 describe('dropDependenciesImpliedByRoles', () => {
