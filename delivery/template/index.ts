@@ -63,6 +63,7 @@ export function addDeliveryResources(template: Template, input: DeliveryInput): 
   const canary = syntheticsCanary({
     names,
     runtimeVersion: settings.syntheticsRuntime,
+    schedule: settings.canarySchedule,
     apiUrl,
     script: input.canaryScript,
   });

@@ -4,14 +4,16 @@ import { STAGE_IDS, type StageNames } from './names';
 import type { Json, Resource } from './types';
 
 /**
- * The CloudWatch Synthetics canary: every minute it runs every function's smoke checks through the
- * stage's public URL, and its alarm is in every deployment group. Its script is bundled and inlined,
+ * The CloudWatch Synthetics canary: on the stage's schedule it runs every function's smoke checks
+ * through the stage's public URL, and its alarm is in every deployment group. Its script is bundled and inlined,
  * so the template is the whole release.
  */
 
 export interface SyntheticsInput {
   names: StageNames;
   runtimeVersion: string;
+  /** How often it runs, e.g. `rate(1 minute)`: each run costs, so quiet stages run it rarely. */
+  schedule: string;
   /** The stage's public URL as a CloudFormation value (the template's ApiUrl output). */
   apiUrl: Json;
   script: string;
@@ -39,7 +41,7 @@ export function bundleCanaryScript(serviceDir: string): string {
 }
 
 /** The canary, its artifact bucket and role, and the alarm on its failed runs. */
-export function syntheticsCanary({ names, runtimeVersion, apiUrl, script }: SyntheticsInput) {
+export function syntheticsCanary({ names, runtimeVersion, schedule, apiUrl, script }: SyntheticsInput) {
   const bucketArn = { 'Fn::GetAtt': [STAGE_IDS.canaryBucket, 'Arn'] };
   const resources: Record<string, Resource> = {
     [STAGE_IDS.canary]: {
@@ -52,7 +54,10 @@ export function syntheticsCanary({ names, runtimeVersion, apiUrl, script }: Synt
         Code: { Handler: 'index.handler', Script: script },
         ExecutionRoleArn: { 'Fn::GetAtt': [STAGE_IDS.canaryRole, 'Arn'] },
         ArtifactS3Location: { 'Fn::Sub': `s3://\${${STAGE_IDS.canaryBucket}}/canary` },
-        Schedule: { Expression: 'rate(1 minute)', DurationInSeconds: '0' },
+        Schedule: { Expression: schedule, DurationInSeconds: '0' },
+        // Its Lambda functions and layers go with it; its log groups and bucket go with `sls remove`
+        // (delivery/stage-lifecycle).
+        ProvisionedResourceCleanup: 'AUTOMATIC',
         RunConfig: { TimeoutInSeconds: 50, ActiveTracing: true, EnvironmentVariables: { API_URL: apiUrl } },
         SuccessRetentionPeriod: 7,
         FailureRetentionPeriod: 30,
@@ -61,6 +66,10 @@ export function syntheticsCanary({ names, runtimeVersion, apiUrl, script }: Synt
     },
     [STAGE_IDS.canaryBucket]: {
       Type: 'AWS::S3::Bucket',
+      // A run still writing could refill it while the stack is deleted, failing the deletion: the
+      // stack keeps it, and `sls remove` deletes it once the canary is gone (delivery/stage-lifecycle).
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
       Properties: {
         BucketEncryption: {
           ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
@@ -121,6 +130,8 @@ export function syntheticsCanary({ names, runtimeVersion, apiUrl, script }: Synt
                   Resource: { 'Fn::Sub': `\${${STAGE_IDS.canaryBucket}.Arn}/canary/*` },
                 },
                 { Effect: 'Allow', Action: 's3:GetBucketLocation', Resource: bucketArn },
+                // "Required roles and permissions for canaries" lists it for every canary; it takes only "*".
+                { Effect: 'Allow', Action: 's3:ListAllMyBuckets', Resource: '*' },
                 {
                   Effect: 'Allow',
                   Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],

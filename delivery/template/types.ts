@@ -36,6 +36,8 @@ export interface GradualFunction {
 export interface DeliverySettings {
   logRetentionDays: number;
   syntheticsRuntime: string;
+  /** The canary's Schedule.Expression, per stage. */
+  canarySchedule: string;
   /** See CloudWatchRoleMode in api-stage.ts; validated there. */
   apiGatewayCloudWatchRole: string;
   fastErrorRatePercent: number;

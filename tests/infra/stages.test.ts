@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functionKey } from '../../delivery/function-key';
 import { checksFor } from '../../delivery/smoke-checks';
+import { DEPRECATED_SYNTHETICS_RUNTIMES } from '../../delivery/template/synthetics-runtimes';
 import { packageService } from '../../local/packaged-service';
 import { planFromTemplate, type Template } from '../../ops/rehearsal/plan';
 import { checkTemplate } from '../support/iam/check';
@@ -30,23 +31,32 @@ interface StageExpectation {
   logRetentionDays: number;
   rateLimit: number;
   tableRetained: boolean;
+  canarySchedule: string;
   /** `--param` values the stage is packaged with. */
   params?: Record<string, string>;
 }
 
 const STAGES = {
-  dev: { deploymentType: 'AllAtOnce', logRetentionDays: 7, rateLimit: 50, tableRetained: false },
+  dev: {
+    deploymentType: 'AllAtOnce',
+    logRetentionDays: 7,
+    rateLimit: 50,
+    tableRetained: false,
+    canarySchedule: 'rate(1 hour)',
+  },
   staging: {
     deploymentType: 'Linear10PercentEvery1Minute',
     logRetentionDays: 30,
     rateLimit: 100,
     tableRetained: false,
+    canarySchedule: 'rate(10 minutes)',
   },
   prod: {
     deploymentType: 'Canary10Percent5Minutes',
     logRetentionDays: 90,
     rateLimit: 500,
     tableRetained: true,
+    canarySchedule: 'rate(1 minute)',
   },
   // Any other stage name takes the default params; this one also creates the account's API Gateway
   // logging role, as a first stage in a fresh account would (--param apiGatewayCloudWatchRole=create).
@@ -55,6 +65,7 @@ const STAGES = {
     logRetentionDays: 14,
     rateLimit: 50,
     tableRetained: false,
+    canarySchedule: 'rate(1 hour)',
     params: { apiGatewayCloudWatchRole: 'create' },
   },
 } as const satisfies Record<string, StageExpectation>;
@@ -243,12 +254,14 @@ describe.each(Object.keys(STAGES) as Stage[])('the %s template', (stage) => {
     expect(JSON.stringify(resource('SyntheticsFailedAlarm'))).not.toContain('SyntheticsCanary"');
   });
 
-  it('runs a Synthetics canary every minute on a current Node.js runtime with its script inlined', () => {
+  it('runs the Synthetics canary on a runtime AWS has not deprecated, with its script inlined', () => {
     const canary = resource('SyntheticsCanary');
     expect(canary.Properties.Name).toMatch(/^[0-9a-z_-]{1,21}$/);
     expect(canary.Properties.Name).toBe(`canary-api-${stage}`);
     expect(canary.Properties.RuntimeVersion).toMatch(/^syn-nodejs-/);
-    expect(canary.Properties.Schedule.Expression).toBe('rate(1 minute)');
+    expect(DEPRECATED_SYNTHETICS_RUNTIMES).not.toHaveProperty([canary.Properties.RuntimeVersion]);
+    expect(canary.Properties.Schedule.Expression).toBe(expected.canarySchedule);
+    expect(canary.Properties.ProvisionedResourceCleanup).toBe('AUTOMATIC');
     expect(canary.Properties.Code.Script).toContain('x-function-version');
     expect(canary.DependsOn).toContain('ApiGatewayStage');
     const bucket = resource('SyntheticsArtifactsBucket').Properties;

@@ -6,7 +6,8 @@ import type { DeliverySettings, GradualFunction, Template } from '../../../../de
 /** The settings serverless.yml gives prod, as the plugin entry passes them on. */
 export const settings: DeliveryInput['settings'] = {
   logRetentionDays: 90,
-  syntheticsRuntime: 'syn-nodejs-3.1',
+  syntheticsRuntime: 'syn-nodejs-5.4',
+  canarySchedule: 'rate(1 minute)',
   apiGatewayCloudWatchRole: 'existing',
   fastErrorRatePercent: 5,
   fastMinimumRequests: 5,

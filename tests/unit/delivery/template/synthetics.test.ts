@@ -7,7 +7,8 @@ const apiUrl = { 'Fn::Join': ['', ['https://', { Ref: 'ApiGatewayRestApi' }, '/p
 describe('syntheticsCanary', () => {
   const { resources, outputs } = syntheticsCanary({
     names,
-    runtimeVersion: 'syn-nodejs-3.1',
+    runtimeVersion: 'syn-nodejs-5.4',
+    schedule: 'rate(10 minutes)',
     apiUrl,
     script: 'S',
   });
@@ -20,6 +21,8 @@ describe('syntheticsCanary', () => {
       RunConfig: { EnvironmentVariables: { API_URL: apiUrl } },
     });
     expect(canary?.DependsOn).toEqual(['ApiGatewayStage']);
+    expect(canary?.Properties?.Schedule.Expression).toBe('rate(10 minutes)');
+    expect(canary?.Properties?.ProvisionedResourceCleanup).toBe('AUTOMATIC');
     expect(outputs.SyntheticsCanaryName.Value).toEqual({ Ref: 'SyntheticsCanary' });
   });
 
@@ -28,6 +31,16 @@ describe('syntheticsCanary', () => {
     expect(alarm?.Properties?.AlarmName).toBe('canary-api-prod-synthetics-failed');
     expect(alarm?.Properties?.Dimensions).toEqual([{ Name: 'CanaryName', Value: 'canary-api-prod' }]);
     expect(JSON.stringify(alarm)).not.toContain('"Ref"');
+  });
+
+  it('keeps its bucket out of the stack’s deletion, for `sls remove` to empty and delete', () => {
+    const bucket = resources.SyntheticsArtifactsBucket;
+    expect([bucket?.DeletionPolicy, bucket?.UpdateReplacePolicy]).toEqual(['Retain', 'Retain']);
+  });
+
+  it('may do what AWS requires of every canary’s role, including listing buckets', () => {
+    const statements = resources.SyntheticsCanaryRole?.Properties?.Policies[0].PolicyDocument.Statement;
+    expect(statements).toContainEqual({ Effect: 'Allow', Action: 's3:ListAllMyBuckets', Resource: '*' });
   });
 });
 
