@@ -11,6 +11,14 @@ import type { DeliverySettings, GradualFunction, Json, Resource } from './types'
 
 /** The fast alarm's period: 10-second periods of our 1-second (high-resolution) EMF metric. */
 const FAST_PERIOD_SECONDS = 10;
+/**
+ * The fast alarm looks back this many periods for its two bad ones. EMF datapoints reach CloudWatch
+ * some seconds after the requests (not documented; public reports range from seconds to about a
+ * minute); a period whose data is still in flight counts as missing, i.e. not breaching, when it is
+ * first evaluated. Over a 60-second window two bad periods are still seen when their data lands up to
+ * 40 seconds late, where a 30-second window would let 20 seconds of delay hide them.
+ */
+const FAST_EVALUATION_PERIODS = 6;
 
 const alarm = (properties: Json): Resource => ({
   Type: 'AWS::CloudWatch::Alarm',
@@ -48,12 +56,18 @@ export function functionAlarms({ fn, alias, metricsNamespace, settings, names }:
     MetricName: name,
     Dimensions: dimensions,
   });
-  const { fastErrorRatePercent, fastMinimumRequests, aliasErrorRatePercent, latencyP99Ms } = settings;
+  const {
+    fastErrorRatePercent,
+    fastMinimumRequests,
+    quietRequestsPerMinute,
+    aliasErrorRatePercent,
+    latencyP99Ms,
+  } = settings;
 
   const alarms: Record<FunctionAlarm, Resource> = {
     fast: alarm({
       AlarmName: newVersionName('fast-5xx'),
-      AlarmDescription: `Rolls back ${fn.key} within seconds: over ${fastErrorRatePercent}% of the new version's answers are 5xx in two of three ${FAST_PERIOD_SECONDS}-second periods (with at least ${fastMinimumRequests} requests).`,
+      AlarmDescription: `Rolls back ${fn.key} within seconds: over ${fastErrorRatePercent}% of the new version's answers are 5xx in two ${FAST_PERIOD_SECONDS}-second periods of the last minute (each with at least ${fastMinimumRequests} requests).`,
       Metrics: [
         metricQuery(
           'errors',
@@ -69,9 +83,28 @@ export function functionAlarms({ fn, alias, metricsNamespace, settings, names }:
           ReturnData: true,
         },
       ],
-      EvaluationPeriods: 3,
+      EvaluationPeriods: FAST_EVALUATION_PERIODS,
       DatapointsToAlarm: 2,
       Threshold: fastErrorRatePercent,
+      ComparisonOperator: 'GreaterThanThreshold',
+    }),
+    quiet: alarm({
+      AlarmName: newVersionName('quiet-5xx'),
+      AlarmDescription: `Rolls back ${fn.key} when its new version answers any 5xx in a minute in which it served fewer than ${quietRequestsPerMinute} requests: too few for the fast alarm's rate to mean anything, but a healthy release answers none.`,
+      Metrics: [
+        metricQuery('errors', metric(metricsNamespace, 'ServerErrors', newVersion), 60, 'Sum'),
+        metricQuery('requests', metric(metricsNamespace, 'Requests', newVersion), 60, 'Sum'),
+        {
+          Id: 'quietErrors',
+          Label: '5xx of the new version in a quiet minute',
+          Expression: `IF(requests < ${quietRequestsPerMinute}, errors, 0)`,
+          ReturnData: true,
+        },
+      ],
+      // Two minutes looked at, one bad enough: a late datapoint is still judged a minute later.
+      EvaluationPeriods: 2,
+      DatapointsToAlarm: 1,
+      Threshold: 0,
       ComparisonOperator: 'GreaterThanThreshold',
     }),
     errors: alarm({

@@ -31,6 +31,7 @@ export const STAGE_IDS = {
 /** The per-function alarms, by the logical ID suffix each gets after the function's own ID. */
 export const FUNCTION_ALARMS = {
   fast: 'NewVersionServerErrorsAlarm',
+  quiet: 'NewVersionQuietServerErrorsAlarm',
   errors: 'NewVersionErrorsAlarm',
   aliasErrors: 'AliasErrorsAlarm',
   aliasLatency: 'AliasLatencyAlarm',

@@ -42,6 +42,8 @@ export interface DeliverySettings {
   apiGatewayCloudWatchRole: string;
   fastErrorRatePercent: number;
   fastMinimumRequests: number;
+  /** Below this many requests a minute to the new version, any 5xx of it rolls back. */
+  quietRequestsPerMinute: number;
   aliasErrorRatePercent: number;
   latencyP99Ms: number;
   throttlingRateLimit: number;

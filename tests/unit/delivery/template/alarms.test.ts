@@ -6,7 +6,7 @@ const alarms = () =>
   functionAlarms({ fn: hits, alias: 'live', metricsNamespace: 'CanaryApi', settings, names });
 
 describe('functionAlarms', () => {
-  it('builds the golden four alarms of a function', async () => {
+  it('builds the golden five alarms of a function', async () => {
     await expect(`${JSON.stringify(alarms(), null, 2)}\n`).toMatchFileSnapshot(
       './fixtures/alarms.output.json',
     );
@@ -30,6 +30,24 @@ describe('functionAlarms', () => {
     expect(errors?.Properties?.Dimensions).toContainEqual(executedVersion);
     expect(fast?.Properties?.AlarmName).toEqual({
       'Fn::Sub': `canary-api-prod-hits-v\${HitsLambdaVersionDef.Version}-fast-5xx`,
+    });
+  });
+
+  it('sees two bad 10-second periods within the last minute, so late datapoints still count', () => {
+    const fast = alarms().HitsLambdaFunctionNewVersionServerErrorsAlarm?.Properties;
+    expect([fast?.EvaluationPeriods, fast?.DatapointsToAlarm]).toEqual([6, 2]);
+  });
+
+  it('rolls back on any 5xx of the new version in a minute too quiet for the fast alarm', () => {
+    const quiet = alarms().HitsLambdaFunctionNewVersionQuietServerErrorsAlarm?.Properties;
+    expect(quiet?.Metrics.at(-1)).toMatchObject({ Expression: 'IF(requests < 50, errors, 0)', ReturnData: true });
+    expect([quiet?.Threshold, quiet?.ComparisonOperator, quiet?.TreatMissingData]).toEqual([
+      0,
+      'GreaterThanThreshold',
+      'notBreaching',
+    ]);
+    expect(quiet?.AlarmName).toEqual({
+      'Fn::Sub': `canary-api-prod-hits-v\${HitsLambdaVersionDef.Version}-quiet-5xx`,
     });
   });
 

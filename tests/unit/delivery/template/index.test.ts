@@ -19,6 +19,7 @@ describe('addDeliveryResources', () => {
       'ApiGateway5xxAlarm',
       { name: 'canary-api-prod-synthetics-failed' },
       'HitsLambdaFunctionNewVersionServerErrorsAlarm',
+      'HitsLambdaFunctionNewVersionQuietServerErrorsAlarm',
       'HitsLambdaFunctionNewVersionErrorsAlarm',
       'HitsLambdaFunctionAliasErrorsAlarm',
       'HitsLambdaFunctionAliasLatencyAlarm',

@@ -11,6 +11,7 @@ export const settings: DeliveryInput['settings'] = {
   apiGatewayCloudWatchRole: 'existing',
   fastErrorRatePercent: 5,
   fastMinimumRequests: 5,
+  quietRequestsPerMinute: 50,
   aliasErrorRatePercent: 2,
   latencyP99Ms: 1000,
   throttlingRateLimit: 500,
