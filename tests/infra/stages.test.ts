@@ -306,7 +306,7 @@ describe.each(Object.keys(STAGES) as Stage[])('the %s template', (stage) => {
     expect(stageResource.TracingEnabled).toBe(true);
     expect(stageResource.MethodSettings[0]).toMatchObject({
       ThrottlingRateLimit: expected.rateLimit,
-      MetricsEnabled: true,
+      MetricsEnabled: false,
     });
     expect(stageResource.AccessLogSetting.DestinationArn).toEqual({
       'Fn::GetAtt': ['ApiAccessLogGroup', 'Arn'],

@@ -40,7 +40,10 @@ describe('functionAlarms', () => {
 
   it('rolls back on any 5xx of the new version in a minute too quiet for the fast alarm', () => {
     const quiet = alarms().HitsLambdaFunctionNewVersionQuietServerErrorsAlarm?.Properties;
-    expect(quiet?.Metrics.at(-1)).toMatchObject({ Expression: 'IF(requests < 50, errors, 0)', ReturnData: true });
+    expect(quiet?.Metrics.at(-1)).toMatchObject({
+      Expression: 'IF(requests < 50, errors, 0)',
+      ReturnData: true,
+    });
     expect([quiet?.Threshold, quiet?.ComparisonOperator, quiet?.TreatMissingData]).toEqual([
       0,
       'GreaterThanThreshold',
