@@ -1,6 +1,6 @@
 import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { createView, type DeployViewState, renderLine, renderScreen } from '../../ops/view';
+import { createView, type DeployViewState, renderLine, renderScreen } from '../../../ops/view';
 
 const state = (overrides: Partial<DeployViewState> = {}): DeployViewState => ({
   title: 'canary-api-prod',

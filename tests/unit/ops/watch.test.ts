@@ -3,6 +3,7 @@ import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwa
 import {
   CodeDeployClient,
   type DeploymentInfo,
+  GetApplicationRevisionCommand,
   GetDeploymentCommand,
   GetDeploymentConfigCommand,
   GetDeploymentGroupCommand,
@@ -11,8 +12,9 @@ import {
 import { GetAliasCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { DeployViewState } from '../../ops/view';
-import { awsClients, WatchSetupError, watchDeployments } from '../../ops/watch/poller';
+import type { DeployViewState } from '../../../ops/view';
+import { awsClients, WatchSetupError, watchDeployments } from '../../../ops/watch/poller';
+import { getApplicationRevisionAnswer, getDeploymentAnswer } from '../../support/aws/codedeploy';
 
 const cloudFormation = mockClient(CloudFormationClient);
 const codeDeploy = mockClient(CodeDeployClient);
@@ -20,25 +22,14 @@ const lambda = mockClient(LambdaClient);
 const cloudWatch = mockClient(CloudWatchClient);
 
 const started = new Date('2026-11-22T10:00:00Z');
-const appSpec = JSON.stringify({
-  version: 0.0,
-  Resources: [
-    {
-      fn: {
-        Type: 'AWS::Lambda::Function',
-        Properties: { Name: 'canary-api-prod-hello', Alias: 'live', CurrentVersion: '7', TargetVersion: '8' },
-      },
-    },
-  ],
-});
-const deployment = (status: string, extra: Partial<DeploymentInfo> = {}): DeploymentInfo => ({
-  deploymentId: 'd-1',
-  status: status as DeploymentInfo['status'],
-  createTime: started,
-  deploymentConfigName: 'CodeDeployDefault.LambdaCanary10Percent5Minutes',
-  revision: { revisionType: 'AppSpecContent', appSpecContent: { content: appSpec } },
-  ...extra,
-});
+const target = { deploymentId: 'd-1', functionName: 'canary-api-prod-hello', targetVersion: '8' };
+/** GetDeployment's deploymentInfo for the deployment CloudFormation started (tests/support/aws/codedeploy). */
+const deployment = (status: string, extra: Partial<DeploymentInfo> = {}): DeploymentInfo =>
+  getDeploymentAnswer(target, {
+    status: status as DeploymentInfo['status'],
+    createTime: started,
+    ...extra,
+  }).deploymentInfo as DeploymentInfo;
 
 function stackWithDeploymentGroup() {
   cloudFormation.on(DescribeStackResourcesCommand).resolves({
@@ -72,6 +63,7 @@ function stackWithDeploymentGroup() {
       },
     },
   });
+  codeDeploy.on(GetApplicationRevisionCommand).resolves(getApplicationRevisionAnswer(target));
   lambda
     .on(GetAliasCommand)
     .resolves({ FunctionVersion: '7', RoutingConfig: { AdditionalVersionWeights: { '8': 0.1 } } });
@@ -146,6 +138,8 @@ describe('npm run watch', () => {
     );
     expect(states.at(-1)?.phase).toBe('Succeeded');
     expect(notes.at(-1)).toBe('All deployments succeeded.');
+    // The AppSpec, known to GetDeployment by its hash only, is read from the revision once.
+    expect(codeDeploy.commandCalls(GetApplicationRevisionCommand)).toHaveLength(1);
   });
 
   it('reports a rollback on alarm and exits 1', async () => {
