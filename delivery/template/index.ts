@@ -3,6 +3,7 @@ import { apiDeploymentId, apiStage, cloudWatchRoleMode } from './api-stage';
 import { dashboard } from './dashboard';
 import { orderAliasUpdates } from './deploy-order';
 import { codeDeployServiceRole, deployHookPolicy } from './deploy-roles';
+import { scopeInvokePermissions } from './invoke-permissions';
 import { STAGE_IDS, stageNames } from './names';
 import { syntheticsCanary } from './synthetics';
 
@@ -112,6 +113,7 @@ export function addDeliveryResources(template: Template, input: DeliveryInput): 
 /** Last touches, once the canary plugin has added its resources too. */
 export function finishTemplate(template: Template, settings: Pick<DeliverySettings, 'checkovSkips'>): void {
   orderAliasUpdates(template);
+  scopeInvokePermissions(template);
   dropDependenciesImpliedByRoles(template);
   recordCheckovSkips(template, settings.checkovSkips);
 }

@@ -117,7 +117,12 @@ describe.each(Object.keys(STAGES) as Stage[])('the %s template', (stage) => {
     }
     for (const [id, permission] of ofType(stage, 'AWS::Lambda::Permission')) {
       expect(refTo(permission.Properties.FunctionName), id).toMatch(/LambdaFunctionAliaslive$/);
+      // One method and path each, never the whole API (`/*/*`).
+      expect(permission.Properties.SourceArn['Fn::Sub'], id).toMatch(/\/\*\/(GET|POST|\*)\/[a-z{}+/]*$/);
     }
+    expect(ofType(stage, 'AWS::Lambda::Permission')).toHaveLength(
+      ofType(stage, 'AWS::ApiGateway::Method').length,
+    );
   });
 
   it(`shifts traffic with ${expected.deploymentType} and rolls back on failure and on alarm`, () => {
