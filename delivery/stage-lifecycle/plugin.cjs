@@ -9,7 +9,7 @@ const { canaryBucketOf, removeCanaryLeftovers, retainCanaryLogsAfterDeploy } = r
 );
 
 class StageLifecycle {
-  constructor(serverless, options, { log }) {
+  constructor(serverless, _options, { log }) {
     this.serverless = serverless;
     this.log = log;
     this.hooks = {
