@@ -1,3 +1,5 @@
+import cliProgress from 'cli-progress';
+
 /**
  * The one view of a deployment in progress, shared by `npm run rehearse` and `npm run watch`: phase,
  * the alias weights, progress to the next traffic shift, requests and errors per version, and the
@@ -24,10 +26,14 @@ interface Output {
 const BAR_WIDTH = 30;
 const colour = (code: number, text: string) => `\x1b[${code}m${text}\x1b[0m`;
 
-function bar(fraction: number): string {
-  const filled = Math.round(Math.min(1, Math.max(0, fraction)) * BAR_WIDTH);
-  return `[${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}]`;
-}
+/** cli-progress's bar, drawn into the view's own block of lines (which it redraws as a whole). */
+const bar = (fraction: number) =>
+  `[${cliProgress.Format.BarFormat(Math.min(1, Math.max(0, fraction)), {
+    barsize: BAR_WIDTH,
+    barCompleteString: '#'.repeat(BAR_WIDTH),
+    barIncompleteString: '.'.repeat(BAR_WIDTH),
+    barGlue: '',
+  })}]`;
 
 const weightsText = (weights: DeployViewState['weights'][number]) =>
   weights.versions.map(({ version, percent }) => `v${version} ${percent.toFixed(0)}%`).join(' / ');

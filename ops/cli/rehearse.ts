@@ -1,19 +1,23 @@
 /**
- * `npm run rehearse -- [options]`: a whole canary deployment of the stage, compressed and offline.
+ * `npm run rehearse -- [options]`: a whole canary deployment of a stage, on simulated time, offline.
  * Exit codes: 0 promoted, 1 rolled back or hook failed, 2 usage or setup error.
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startEmbeddedDynamoDB } from '../../local/embedded-dynamodb';
 import { buildService, isGitRef } from '../rehearsal/build';
-import { rehearse } from '../rehearsal/engine';
-import { planFromTemplate } from '../rehearsal/plan';
+import { simulate } from '../rehearsal/engine';
+import { type EnvelopeCell, envelope, envelopeTable } from '../rehearsal/envelope';
+import { expectedTraffic } from '../rehearsal/expected-traffic';
+import { FAULT_GRAMMAR, parseFault } from '../rehearsal/fault';
+import { measureBuilds } from '../rehearsal/measure-builds';
 import { renderReport } from '../rehearsal/report';
+import type { RehearsalSummary } from '../rehearsal/summary';
 import { createView } from '../view';
 
 const USAGE = `npm run rehearse -- [--stage prod] [--baseline <git ref>] [--candidate <git ref>]
-  [--fault none|errors=<0..1>|latency=<ms>|crash-on-init] [--speed 60] [--rate 50] [--json <file>]
-  [--report rehearsal-report.html]`;
+  [--fault ${FAULT_GRAMMAR}] [--traffic <requests/s>] [--seed 1] [--ingestion-delay <s>]
+  [--envelope] [--json <file>] [--report rehearsal-report.html]`;
 
 function fail(sentence: string): never {
   console.error(`${sentence}\nUsage: ${USAGE}`);
@@ -30,10 +34,14 @@ function parse() {
       baseline: { type: 'string', default: 'HEAD' },
       candidate: { type: 'string' },
       fault: { type: 'string', default: 'none' },
-      speed: { type: 'string', default: '60' },
-      rate: { type: 'string', default: '50' },
+      traffic: { type: 'string' },
+      seed: { type: 'string', default: '1' },
+      'ingestion-delay': { type: 'string' },
+      envelope: { type: 'boolean', default: false },
       json: { type: 'string' },
       report: { type: 'string', default: 'rehearsal-report.html' },
+      speed: { type: 'string' },
+      rate: { type: 'string' },
     },
     strict: true,
   });
@@ -44,27 +52,28 @@ try {
   fail(`${(error as Error).message}.`);
 }
 
-const speed = Number(values.speed);
-const rate = Number(values.rate);
-const fault = String(values.fault);
-if (!['dev', 'staging', 'prod'].includes(String(values.stage)))
-  fail(`--stage must be dev, staging or prod, not '${values.stage}'.`);
-if (!(speed >= 1 && speed <= 600)) fail(`--speed must be a number from 1 to 600, not '${values.speed}'.`);
-if (!(rate >= 1 && rate <= 500)) fail(`--rate must be 1 to 500 requests per second, not '${values.rate}'.`);
-const share = /^errors=(.+)$/.exec(fault)?.[1];
-const latency = /^latency=(.+)$/.exec(fault)?.[1];
-if (
-  !(fault === 'none' || fault === 'crash-on-init') &&
-  !(share !== undefined && Number(share) >= 0 && Number(share) <= 1) &&
-  !(latency !== undefined && Number(latency) >= 0 && Number(latency) <= 30_000)
-) {
-  fail(`--fault must be none, errors=<0..1>, latency=<ms> or crash-on-init, not '${fault}'.`);
+if (values.speed !== undefined || values.rate !== undefined) {
+  fail(
+    '--speed and --rate are gone: the rehearsal runs on simulated time; set --traffic <requests/s> and --seed.',
+  );
+}
+const stage = String(values.stage);
+if (!/^[a-z0-9-]+$/.test(stage)) fail(`--stage must be a stage name like prod, not '${stage}'.`);
+const fault =
+  parseFault(String(values.fault)) ?? fail(`--fault must be ${FAULT_GRAMMAR}, not '${values.fault}'.`);
+const traffic = values.traffic === undefined ? expectedTraffic(stage) : Number(values.traffic);
+if (!(traffic >= 0 && traffic <= 10_000))
+  fail(`--traffic must be 0 to 10000 requests per second, not '${values.traffic}'.`);
+const seed = Number(values.seed);
+if (!Number.isInteger(seed)) fail(`--seed must be a whole number, not '${values.seed}'.`);
+const ingestion = values['ingestion-delay'] === undefined ? undefined : Number(values['ingestion-delay']);
+if (ingestion !== undefined && !(ingestion >= 0 && ingestion <= 600)) {
+  fail(`--ingestion-delay must be 0 to 600 seconds, not '${values['ingestion-delay']}'.`);
 }
 for (const ref of [values.baseline, values.candidate]) {
   if (ref !== undefined && !isGitRef(ref)) fail(`'${ref}' is not a commit of this repository.`);
 }
 
-const stage = String(values.stage);
 const view = createView(process.stdout);
 const log = (message: string) => view.note(message);
 log(
@@ -75,42 +84,53 @@ const [baseline, candidate] = await Promise.all([
   buildService(stage, values.candidate),
 ]).catch((error: Error) => fail(`The builds failed: ${error.message.split('\n')[0]}`));
 
-const environment = candidate.environment;
-const plan = planFromTemplate(candidate.template, '2', environment.METRICS_NAMESPACE ?? 'CanaryApi');
+const started = performance.now();
 const dynamodb = await startEmbeddedDynamoDB({ stage });
+const { plan, calibration, metricsNamespace } = await measureBuilds(
+  { baseline, candidate },
+  fault,
+  dynamodb.endpoint,
+).finally(() => dynamodb.close());
 log(`${plan.configName}: ${plan.alarms.length} alarms simulated, ${plan.notSimulated.length} not simulated`);
 for (const missing of plan.notSimulated) log(`not simulated: ${missing.alarm} (${missing.reason})`);
 
-const summary = await rehearse({
-  plan,
-  template: candidate.template,
-  builds: { baseline: baseline.codeDir, candidate: candidate.codeDir },
-  environment: {
-    ...process.env,
-    ...environment,
-    AWS_REGION: 'eu-west-1',
-    AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
-    METRICS_ENABLED: 'false',
-  },
+const summary: RehearsalSummary = simulate(plan, calibration, {
+  trafficPerSecond: traffic,
   fault,
-  speed,
-  rate,
+  seed,
+  metricsNamespace,
+  ...(ingestion !== undefined && {
+    assumptions: { ingestionDelaySeconds: { [metricsNamespace]: ingestion } },
+  }),
   onEvent: (event) => log(`[t+${event.simulatedSeconds.toFixed(0).padStart(4)}s] ${event.message}`),
   // Off a terminal the events above already tell the story, line by line.
   onState: process.stdout.isTTY ? (state) => view.update(state) : undefined,
-}).finally(() => dynamodb.close());
+});
 
 const { byVersion } = summary.requests;
 log(
-  `${summary.outcome}: ${summary.requests.total} requests, ${summary.requests.failed} failed ` +
+  `${summary.outcome}: ${summary.requests.total} requests at ${traffic}/s, ${summary.requests.failed} failed ` +
     `(baseline ${byVersion.baseline.failed}/${byVersion.baseline.total}, candidate ${byVersion.candidate.failed}/${byVersion.candidate.total}); ` +
     `max candidate share ${Math.round(summary.maxCandidateShare * 100)}%` +
     (summary.timeToRollbackSeconds !== null
-      ? `; rolled back ${summary.timeToRollbackSeconds}s after the first failure`
-      : '') +
-    `; ${summary.realSeconds}s real`,
+      ? `; rolled back ${summary.timeToRollbackSeconds}s after the fault's first request`
+      : ''),
 );
-if (values.json) writeFileSync(values.json, `${JSON.stringify(summary, null, 2)}\n`);
-writeFileSync(String(values.report), renderReport(summary));
+
+let cells: EnvelopeCell[] | undefined;
+if (values.envelope) {
+  cells = envelope(plan, calibration, metricsNamespace);
+  log(
+    `detection envelope of ${stage} (caught during the shift / runs, median time to rollback, failed requests):`,
+  );
+  for (const line of envelopeTable(cells)) console.log(`  ${line}`);
+}
+log(`simulated in ${((performance.now() - started) / 1000).toFixed(1)}s of real time after the builds`);
+if (values.json)
+  writeFileSync(
+    values.json,
+    `${JSON.stringify(cells ? { ...summary, envelope: cells } : summary, null, 2)}\n`,
+  );
+writeFileSync(String(values.report), await renderReport(summary, cells));
 log(`report: ${values.report}`);
 process.exit(summary.outcome === 'promoted' ? 0 : 1);

@@ -1,14 +1,48 @@
+import { evaluateExpression } from './metric-math';
+
 /**
- * A local stand-in for the part of CloudWatch a deployment depends on: metric datapoints, the
- * statistics alarms use, metric math, and alarm evaluation (period, evaluation periods, datapoints to
- * alarm, threshold, comparison, missing data). Times are simulated milliseconds.
+ * A local stand-in for the part of CloudWatch a deployment depends on: metric datapoints and when they
+ * arrive, the statistics alarms use, metric math, and alarm evaluation (cadence, period, evaluation
+ * periods, datapoints to alarm, threshold, comparison, missing data). Times are simulated milliseconds.
  */
 
 export type Dimensions = Readonly<Record<string, string>>;
 
-interface Sample {
-  at: number;
-  value: number;
+/** One series' datapoints in a span of time: what every CloudWatch statistic is computed from. */
+export interface Aggregate {
+  sum: number;
+  count: number;
+  min: number;
+  max: number;
+  /** How many datapoints had each value: percentiles need the distribution, not just the sum. */
+  values: Map<number, number>;
+}
+
+const emptyAggregate = (): Aggregate => ({
+  sum: 0,
+  count: 0,
+  min: Number.POSITIVE_INFINITY,
+  max: Number.NEGATIVE_INFINITY,
+  values: new Map(),
+});
+
+function add(into: Aggregate, value: number, count: number): void {
+  into.sum += value * count;
+  into.count += count;
+  into.min = Math.min(into.min, value);
+  into.max = Math.max(into.max, value);
+  into.values.set(value, (into.values.get(value) ?? 0) + count);
+}
+
+function merge(into: Aggregate, other: Aggregate): void {
+  for (const [value, count] of other.values) add(into, value, count);
+}
+
+/** The aggregate of plain values (what a test or a single period holds). */
+export function aggregateOf(values: readonly number[]): Aggregate {
+  const aggregate = emptyAggregate();
+  for (const value of values) add(aggregate, value, 1);
+  return aggregate;
 }
 
 const seriesKey = (namespace: string, name: string, dimensions: Dimensions) =>
@@ -17,145 +51,78 @@ const seriesKey = (namespace: string, name: string, dimensions: Dimensions) =>
     .map(([key, value]) => `${key}=${value}`)
     .join(',')}`;
 
-/** Raw samples per metric series, as a PutMetricData or an EMF line would leave them. */
-export class MetricStore {
-  readonly #series = new Map<string, Sample[]>();
+/** CloudWatch stores high-resolution metrics per second; so does this store. */
+const BUCKET_MS = 1_000;
 
-  put(namespace: string, name: string, dimensions: Dimensions, value: number, at: number): void {
+/**
+ * Datapoints per metric series, in 1-second buckets, as PutMetricData or an EMF line would leave them.
+ * A datapoint becomes visible to alarms `visibleAfterMs(namespace)` after its timestamp: metrics reach
+ * CloudWatch some time after the requests they count.
+ */
+export class MetricStore {
+  readonly #series = new Map<string, Map<number, Aggregate>>();
+
+  constructor(private readonly visibleAfterMs: (namespace: string) => number = () => 0) {}
+
+  /** Records `count` datapoints of `value` at simulated time `at`. */
+  put(namespace: string, name: string, dimensions: Dimensions, value: number, at: number, count = 1): void {
+    if (count <= 0) return;
     const key = seriesKey(namespace, name, dimensions);
-    const samples = this.#series.get(key) ?? [];
-    samples.push({ at, value });
-    this.#series.set(key, samples);
+    const buckets = this.#series.get(key) ?? new Map<number, Aggregate>();
+    this.#series.set(key, buckets);
+    const bucket = Math.floor(at / BUCKET_MS) * BUCKET_MS;
+    const aggregate = buckets.get(bucket) ?? emptyAggregate();
+    buckets.set(bucket, aggregate);
+    add(aggregate, value, count);
   }
 
-  /** The samples of one series in [from, to). */
-  samples(namespace: string, name: string, dimensions: Dimensions, from: number, to: number): number[] {
-    return (this.#series.get(seriesKey(namespace, name, dimensions)) ?? [])
-      .filter((sample) => sample.at >= from && sample.at < to)
-      .map((sample) => sample.value);
+  /** The datapoints of one series timestamped in [from, to) that have reached CloudWatch by `now`. */
+  aggregate(
+    namespace: string,
+    name: string,
+    dimensions: Dimensions,
+    from: number,
+    to: number,
+    now = Number.POSITIVE_INFINITY,
+  ): Aggregate {
+    const visibleBefore = now - this.visibleAfterMs(namespace);
+    const total = emptyAggregate();
+    for (const [bucket, aggregate] of this.#series.get(seriesKey(namespace, name, dimensions)) ?? []) {
+      if (bucket >= from && bucket < to && bucket <= visibleBefore) merge(total, aggregate);
+    }
+    return total;
   }
 }
 
-/** A CloudWatch statistic over one period's samples; undefined when there are none (missing data). */
-export function statistic(stat: string, values: readonly number[]): number | undefined {
-  if (values.length === 0) return undefined;
+/** A CloudWatch statistic over one period's datapoints; undefined when there are none (missing data). */
+export function statistic(stat: string, aggregate: Aggregate): number | undefined {
+  if (aggregate.count === 0) return undefined;
   switch (stat) {
     case 'Sum':
-      return values.reduce((sum, value) => sum + value, 0);
+      return aggregate.sum;
     case 'SampleCount':
-      return values.length;
+      return aggregate.count;
     case 'Average':
-      return values.reduce((sum, value) => sum + value, 0) / values.length;
+      return aggregate.sum / aggregate.count;
     case 'Minimum':
-      return Math.min(...values);
+      return aggregate.min;
     case 'Maximum':
-      return Math.max(...values);
+      return aggregate.max;
   }
   const percentile = /^p(\d+(?:\.\d+)?)$/.exec(stat);
   if (!percentile) throw new Error(`statistic ${stat} is not simulated`);
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.ceil((Number(percentile[1]) / 100) * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
+  // Nearest rank, as CloudWatch's percentile over the raw datapoints of the period.
+  const rank = Math.min(
+    aggregate.count,
+    Math.max(1, Math.ceil((Number(percentile[1]) / 100) * aggregate.count)),
+  );
+  let seen = 0;
+  for (const value of [...aggregate.values.keys()].sort((a, b) => a - b)) {
+    seen += aggregate.values.get(value) ?? 0;
+    if (seen >= rank) return value;
+  }
+  return aggregate.max;
 }
-
-// --- Metric math: numbers, ids, + - * /, comparisons and IF(condition, then, else) -------------
-
-type Token =
-  | { kind: 'number'; value: number }
-  | { kind: 'name'; value: string }
-  | { kind: 'op'; value: string };
-
-function tokenize(expression: string): Token[] {
-  const tokens: Token[] = [];
-  const pattern = /\s*(?:(\d+(?:\.\d+)?)|([A-Za-z_][A-Za-z0-9_]*)|(>=|<=|==|!=|[-+*/(),<>]))/y;
-  const end = expression.trimEnd().length;
-  while (pattern.lastIndex < end) {
-    const match = pattern.exec(expression);
-    if (!match) throw new Error(`cannot read metric math "${expression}"`);
-    if (match[1] !== undefined) tokens.push({ kind: 'number', value: Number(match[1]) });
-    else if (match[2] !== undefined) tokens.push({ kind: 'name', value: match[2] });
-    else tokens.push({ kind: 'op', value: match[3] as string });
-  }
-  return tokens;
-}
-
-/** Evaluates a metric math expression for one period; undefined (missing) propagates like CloudWatch's. */
-export function evaluateExpression(expression: string, values: Readonly<Record<string, number | undefined>>) {
-  const tokens = tokenize(expression);
-  let position = 0;
-  const peek = () => tokens[position];
-  const take = (op?: string) => {
-    const token = tokens[position++];
-    if (!token || (op && token.value !== op)) throw new Error(`metric math "${expression}": expected ${op}`);
-    return token;
-  };
-  type Value = number | undefined;
-  const binary = (a: Value, b: Value, f: (x: number, y: number) => number): Value =>
-    a === undefined || b === undefined ? undefined : f(a, b);
-
-  function primary(): Value {
-    const token = take();
-    if (token.kind === 'number') return token.value;
-    if (token.kind === 'op' && token.value === '(') {
-      const inner = comparison();
-      take(')');
-      return inner;
-    }
-    if (token.kind === 'op' && token.value === '-') return binary(0, primary(), (x, y) => x - y);
-    if (token.kind === 'name' && token.value === 'IF') {
-      take('(');
-      const condition = comparison();
-      take(',');
-      const then = comparison();
-      take(',');
-      const otherwise = comparison();
-      take(')');
-      return condition === undefined ? undefined : condition !== 0 ? then : otherwise;
-    }
-    if (token.kind === 'name') {
-      if (!(token.value in values)) throw new Error(`metric math "${expression}": unknown id ${token.value}`);
-      return values[token.value];
-    }
-    throw new Error(`metric math "${expression}": unexpected ${token.value}`);
-  }
-  function product(): Value {
-    let left = primary();
-    while (peek()?.value === '*' || peek()?.value === '/') {
-      const op = take().value;
-      const right = primary();
-      left = binary(left, right, (x, y) => (op === '*' ? x * y : y === 0 ? Number.NaN : x / y));
-    }
-    return left;
-  }
-  function sum(): Value {
-    let left = product();
-    while (peek()?.value === '+' || peek()?.value === '-') {
-      const op = take().value;
-      const right = product();
-      left = binary(left, right, (x, y) => (op === '+' ? x + y : x - y));
-    }
-    return left;
-  }
-  function comparison(): Value {
-    const left = sum();
-    const op = peek()?.value;
-    if (!op || !['>', '<', '>=', '<=', '==', '!='].includes(String(op))) return left;
-    take();
-    const right = sum();
-    return binary(left, right, (x, y) => {
-      const holds = { '>': x > y, '<': x < y, '>=': x >= y, '<=': x <= y, '==': x === y, '!=': x !== y }[
-        op as string
-      ];
-      return holds ? 1 : 0;
-    });
-  }
-
-  const result = comparison();
-  if (position !== tokens.length) throw new Error(`metric math "${expression}": trailing input`);
-  return result === undefined || Number.isNaN(result) ? undefined : result;
-}
-
-// --- Alarms ----------------------------------------------------------------------------------
 
 export interface MetricQuery {
   id: string;
@@ -195,11 +162,15 @@ function breaches(definition: AlarmDefinition, value: number): boolean {
   }
 }
 
-/** The alarm's value for the period ending at `end` (exclusive); undefined when data is missing. */
+/**
+ * The alarm's value for the period ending at `end` (exclusive), from the datapoints that have reached
+ * CloudWatch by `now`; undefined when data is missing.
+ */
 export function periodValue(
   store: MetricStore,
   definition: AlarmDefinition,
   end: number,
+  now = Number.POSITIVE_INFINITY,
 ): number | undefined {
   const values: Record<string, number | undefined> = {};
   for (const query of definition.queries.filter((candidate) => candidate.metric)) {
@@ -207,7 +178,7 @@ export function periodValue(
     const from = end - metric.periodSeconds * 1000;
     values[query.id] = statistic(
       metric.stat,
-      store.samples(metric.namespace, metric.name, metric.dimensions, from, end),
+      store.aggregate(metric.namespace, metric.name, metric.dimensions, from, end, now),
     );
   }
   for (const query of definition.queries.filter((candidate) => candidate.expression)) {
@@ -218,8 +189,18 @@ export function periodValue(
 }
 
 /**
+ * How often CloudWatch evaluates an alarm: every 10 seconds for a high-resolution alarm (a period of
+ * 10 or 30 seconds), every minute otherwise (CloudWatch User Guide, "High-resolution alarms").
+ */
+export function evaluationIntervalMs(definition: AlarmDefinition): number {
+  return definition.periodSeconds < 60 ? 10_000 : 60_000;
+}
+
+/**
  * The state CloudWatch would give the alarm at `now`: the last `evaluationPeriods` complete periods,
  * ALARM when at least `datapointsToAlarm` of them breach, missing datapoints treated as configured.
+ * A period whose datapoints have not arrived yet is missing now and counted when they have, at a later
+ * evaluation, as long as it is still among the last `evaluationPeriods`.
  */
 export function alarmState(store: MetricStore, definition: AlarmDefinition, now: number): AlarmState {
   const periodMs = definition.periodSeconds * 1000;
@@ -227,7 +208,7 @@ export function alarmState(store: MetricStore, definition: AlarmDefinition, now:
   const datapoints: (number | undefined)[] = [];
   for (let index = definition.evaluationPeriods - 1; index >= 0; index--) {
     const end = lastEnd - index * periodMs;
-    datapoints.push(end <= 0 ? undefined : periodValue(store, definition, end));
+    datapoints.push(end <= 0 ? undefined : periodValue(store, definition, end, now));
   }
   const present = datapoints.filter((value): value is number => value !== undefined);
   const missing = datapoints.length - present.length;

@@ -1,3 +1,4 @@
+import { functionKey } from '../../delivery/function-key';
 import type { AlarmDefinition, Dimensions, MetricQuery } from './cloudwatch';
 
 /**
@@ -9,7 +10,8 @@ import type { AlarmDefinition, Dimensions, MetricQuery } from './cloudwatch';
 type Json = Record<string, unknown>;
 interface Resource {
   Type: string;
-  Properties: Json;
+  // biome-ignore lint/suspicious/noExplicitAny: CloudFormation properties are arbitrary JSON, read by shape below.
+  Properties: Record<string, any>;
   UpdatePolicy?: Json;
 }
 export interface Template {
@@ -22,22 +24,30 @@ export interface TrafficStep {
   candidateWeight: number;
 }
 
+/** One function's CodeDeploy deployment group: what it shifts and which alarms stop it. */
 export interface RehearsedFunction {
   key: string;
   name: string;
+  /** The names of the alarms its deployment group watches that the rehearsal simulates. */
+  alarms: string[];
+  preTrafficHook: boolean;
+  postTrafficHook: boolean;
 }
 
 export interface RehearsalPlan {
   configName: string;
   steps: TrafficStep[];
+  /** The alias CodeDeploy shifts (`live`), as the template names it. */
+  alias: string;
   functions: RehearsedFunction[];
-  preTrafficHook: boolean;
-  postTrafficHook: boolean;
+  /** Every simulated alarm, once, whichever groups watch it. */
   alarms: AlarmDefinition[];
   notSimulated: { alarm: string; reason: string }[];
   apiName: string;
   stageName: string;
   canaryName: string | undefined;
+  /** How often the Synthetics canary runs (its Schedule), in milliseconds. */
+  canaryIntervalMs: number | undefined;
 }
 
 /** Namespaces and metrics the rehearsal produces from the requests it routes. */
@@ -73,11 +83,24 @@ export function trafficSteps(configName: string): TrafficStep[] {
   throw new Error(`the deployment config ${configName} is not one the rehearsal understands`);
 }
 
-export function planFromTemplate(
-  template: Template,
-  candidateVersion: string,
-  metricsNamespace: string,
-): RehearsalPlan {
+/** A Synthetics schedule `rate(N minute|minutes|hour|hours)` in milliseconds. */
+export function scheduleIntervalMs(expression: string): number {
+  const rate = /^rate\((\d+) (minute|minutes|hour|hours)\)$/.exec(expression);
+  if (!rate) throw new Error(`the canary schedule ${expression} is not one the rehearsal understands`);
+  return Number(rate[1]) * (rate[2]?.startsWith('hour') ? 3_600_000 : 60_000);
+}
+
+export interface PlanContext {
+  /** The version number the candidate gets (what GetAtt Version resolves to). */
+  candidateVersion: string;
+  /** The functions' METRICS_NAMESPACE, where the EMF alarms read. */
+  metricsNamespace: string;
+  /** The functions' FUNCTION_NAME_PREFIX, to name each function by its key in serverless.yml. */
+  functionNamePrefix: string;
+}
+
+export function planFromTemplate(template: Template, context: PlanContext): RehearsalPlan {
+  const { candidateVersion, metricsNamespace } = context;
   const resources = template.Resources;
   const ofType = (type: string) => Object.entries(resources).filter(([, resource]) => resource.Type === type);
 
@@ -173,19 +196,16 @@ export function planFromTemplate(
   const groups = ofType('AWS::CodeDeploy::DeploymentGroup');
   if (groups.length === 0)
     throw new Error('the template has no CodeDeploy deployment group: nothing deploys gradually');
-  const watched = new Set<string>();
-  for (const [, group] of groups) {
-    const configuration = group.Properties.AlarmConfiguration as { Alarms?: { Name: unknown }[] } | undefined;
-    for (const alarm of configuration?.Alarms ?? []) watched.add(resolve(alarm.Name));
-  }
 
-  const alarms: AlarmDefinition[] = [];
-  const notSimulated: RehearsalPlan['notSimulated'] = [];
-  for (const name of watched) {
+  const simulated = new Map<string, AlarmDefinition>();
+  const notSimulated = new Map<string, string>();
+  function simulate(name: string): boolean {
+    if (simulated.has(name)) return true;
+    if (notSimulated.has(name)) return false;
     const resource = alarmsByName.get(name);
     if (!resource) {
-      notSimulated.push({ alarm: name, reason: 'not defined in this template' });
-      continue;
+      notSimulated.set(name, 'not defined in this template');
+      return false;
     }
     const definition = toDefinition(resource.Properties);
     const unknown = definition.queries.find(
@@ -193,37 +213,53 @@ export function planFromTemplate(
         metric &&
         metric.namespace !== metricsNamespace &&
         !SIMULATED[metric.namespace]?.includes(metric.name),
-    );
-    if (unknown?.metric)
-      notSimulated.push({
-        alarm: name,
-        reason: `${unknown.metric.namespace} ${unknown.metric.name} is not produced locally`,
-      });
-    else alarms.push(definition);
+    )?.metric;
+    if (unknown) {
+      notSimulated.set(name, `${unknown.namespace} ${unknown.name} is not produced locally`);
+      return false;
+    }
+    simulated.set(name, definition);
+    return true;
   }
+
+  const aliases = ofType('AWS::Lambda::Alias');
+  const functions = groups.map(([groupId, group]): RehearsedFunction => {
+    const alias = aliases.find(
+      ([, candidate]) =>
+        (candidate.UpdatePolicy?.CodeDeployLambdaAliasUpdate as { DeploymentGroupName?: { Ref?: string } })
+          ?.DeploymentGroupName?.Ref === groupId,
+    )?.[1];
+    if (!alias) throw new Error(`no alias is deployed by ${groupId}`);
+    const update = alias.UpdatePolicy?.CodeDeployLambdaAliasUpdate as Json;
+    const configuration = group.Properties.AlarmConfiguration as { Alarms?: { Name: unknown }[] } | undefined;
+    const name = resolve(alias.Properties.FunctionName);
+    return {
+      key: functionKey(name, context.functionNamePrefix),
+      name,
+      alarms: (configuration?.Alarms ?? []).map((alarm) => resolve(alarm.Name)).filter(simulate),
+      preTrafficHook: 'BeforeAllowTrafficHook' in update,
+      postTrafficHook: 'AfterAllowTrafficHook' in update,
+    };
+  });
 
   const [, firstGroup] = groups[0] as [string, Resource];
   const configName = resolveConfigName(firstGroup.Properties.DeploymentConfigName);
-  const aliases = ofType('AWS::Lambda::Alias');
-  const update = (aliases[0]?.[1].UpdatePolicy?.CodeDeployLambdaAliasUpdate ?? {}) as Json;
   const restApi = ofType('AWS::ApiGateway::RestApi')[0]?.[1];
   const stage = ofType('AWS::ApiGateway::Stage')[0]?.[1];
   const canary = ofType('AWS::Synthetics::Canary')[0]?.[1];
+  const schedule = (canary?.Properties.Schedule as Json | undefined)?.Expression;
 
   return {
     configName,
     steps: trafficSteps(configName),
-    functions: aliases.map(([, alias]) => {
-      const name = resolve(alias.Properties.FunctionName);
-      return { name, key: name.split('-').pop() as string };
-    }),
-    preTrafficHook: 'BeforeAllowTrafficHook' in update,
-    postTrafficHook: 'AfterAllowTrafficHook' in update,
-    alarms,
-    notSimulated,
+    alias: String(aliases[0]?.[1].Properties.Name),
+    functions,
+    alarms: [...simulated.values()],
+    notSimulated: [...notSimulated].map(([alarm, reason]) => ({ alarm, reason })),
     apiName: restApi ? String(restApi.Properties.Name) : '',
     stageName: stage ? String(stage.Properties.StageName) : '',
     canaryName: canary ? String(canary.Properties.Name) : undefined,
+    canaryIntervalMs: typeof schedule === 'string' ? scheduleIntervalMs(schedule) : undefined,
   };
 }
 

@@ -37,9 +37,9 @@ describe('the rehearsal report in a browser', () => {
   it.skipIf(!available)(
     'draws the candidate, the baseline and the alarm in their colours',
     { timeout: 60_000 },
-    () => {
+    async () => {
       const dir = mkdtempSync(join(tmpdir(), 'canary-api-report-'));
-      writeFileSync(join(dir, 'report.html'), renderReport(rolledBackSummary()));
+      writeFileSync(join(dir, 'report.html'), await renderReport(rolledBackSummary()));
       const result = spawnSync(
         CHROMIUM,
         [
@@ -51,7 +51,7 @@ describe('the rehearsal report in a browser', () => {
           '--disable-component-update',
           '--disable-sync',
           `--user-data-dir=${join(dir, 'profile')}`,
-          '--window-size=1000,1400',
+          '--window-size=1000,1800',
           `--screenshot=${join(dir, 'report.png')}`,
           `file://${join(dir, 'report.html')}`,
         ],
@@ -59,10 +59,10 @@ describe('the rehearsal report in a browser', () => {
       );
       expect(existsSync(join(dir, 'report.png')), result.stderr).toBe(true);
       const png = PNG.sync.read(readFileSync(join(dir, 'report.png')));
-      expect([png.width, png.height]).toEqual([1000, 1400]);
+      expect([png.width, png.height]).toEqual([1000, 1800]);
       expect(pixelsNear(png, '#dd6b20')).toBeGreaterThan(200);
       expect(pixelsNear(png, '#2b6cb0')).toBeGreaterThan(100);
-      // The ALARM segment of the fast alarm's lane (the outcome badge uses another red).
+      // The ALARM bar of the fast alarm (the outcome badge uses another red).
       expect(pixelsNear(png, '#c53030')).toBeGreaterThan(300);
       expect(pixelsNear(png, '#ffffff')).toBeLessThan(png.width * png.height * 0.97);
     },

@@ -7,7 +7,7 @@ import { functionKey } from '../../delivery/function-key';
 import { checksFor } from '../../delivery/smoke-checks';
 import { DEPRECATED_SYNTHETICS_RUNTIMES } from '../../delivery/template/synthetics-runtimes';
 import { packageService } from '../../local/packaged-service';
-import { planFromTemplate, type Template } from '../../ops/rehearsal/plan';
+import { planFromTemplate, scheduleIntervalMs, type Template } from '../../ops/rehearsal/plan';
 import { checkTemplate } from '../support/iam/check';
 import { referenceOrSkip } from '../support/iam/reference-or-skip';
 
@@ -383,15 +383,29 @@ describe.each(Object.keys(STAGES) as Stage[])('the %s template', (stage) => {
     expect(traffic).toContain('ExecutedVersion');
   });
 
-  it('gives the rehearsal every alarm to simulate, with references resolved to the new version', () => {
-    const plan = planFromTemplate(templates[stage].template, '2', 'CanaryApi');
+  it('gives the rehearsal every group and alarm to simulate, with references resolved to the new version', () => {
+    const plan = planFromTemplate(templates[stage].template, {
+      candidateVersion: '2',
+      metricsNamespace: 'CanaryApi',
+      functionNamePrefix: `canary-api-${stage}-`,
+    });
     expect(plan.configName).toBe(`CodeDeployDefault.Lambda${expected.deploymentType}`);
     expect(plan.functions.map((fn) => fn.key).sort()).toEqual(
       API_FUNCTIONS.map((fn) => fn.toLowerCase()).sort(),
     );
-    expect([plan.preTrafficHook, plan.postTrafficHook]).toEqual([true, true]);
+    for (const fn of plan.functions) {
+      expect([fn.preTrafficHook, fn.postTrafficHook], fn.key).toEqual([true, true]);
+      // Its own five alarms and the stack's two, nobody else's.
+      expect(fn.alarms, fn.key).toHaveLength(7);
+      expect(
+        fn.alarms.filter((name) => name.startsWith(`canary-api-${stage}-${fn.key}-`)),
+        fn.key,
+      ).toHaveLength(5);
+    }
     expect(plan.notSimulated).toEqual([]);
     expect(plan.alarms).toHaveLength(API_FUNCTIONS.length * 5 + 2);
+    expect(plan.alias).toBe('live');
+    expect(plan.canaryIntervalMs).toBe(scheduleIntervalMs(expected.canarySchedule));
     const fast = plan.alarms.find((alarm) => alarm.name === `canary-api-${stage}-hello-v2-fast-5xx`);
     expect(fast?.queries[0]?.metric?.dimensions).toEqual({
       FunctionName: `canary-api-${stage}-hello`,

@@ -1,24 +1,47 @@
-import type { RehearsalSummary } from '../../ops/rehearsal/engine';
+import type { RehearsalSummary } from '../../ops/rehearsal/summary';
 
 /** A rolled-back rehearsal as the engine reports it, small enough to read. */
 export function rolledBackSummary(): RehearsalSummary {
-  const timeline = [20, 30, 40, 50, 60, 70, 80].map((simulatedSeconds) => {
-    const canary = simulatedSeconds >= 30 && simulatedSeconds < 60;
+  const timeline = [0, 10, 20, 30, 40, 50, 60].map((simulatedSeconds) => {
+    const canary = simulatedSeconds >= 10 && simulatedSeconds < 40;
     return {
       simulatedSeconds,
-      candidateWeight: canary ? 0.1 : 0,
+      weights: { hello: canary ? 0.1 : 0, hits: canary ? 0.1 : 0 },
       requests: { baseline: 45, candidate: canary ? 5 : 0 },
       failed: { baseline: 0, candidate: canary ? 3 : 0 },
-      p99Ms: canary ? 40 : 8,
-      alarmsInAlarm: simulatedSeconds === 60 ? ['canary-api-prod-hits-v2-fast-5xx'] : [],
+      p99Ms: canary ? 40 : 20,
+      alarmsInAlarm: simulatedSeconds >= 30 ? ['canary-api-prod-hits-v2-fast-5xx'] : [],
     };
   });
   return {
     outcome: 'rolled_back',
+    stack: 'UPDATE_ROLLBACK_COMPLETE',
     config: 'CodeDeployDefault.LambdaCanary10Percent5Minutes',
-    speed: 60,
-    rate: 200,
     fault: 'errors=0.5',
+    trafficPerSecond: 50,
+    seed: 1,
+    assumptions: {
+      ingestionDelaySeconds: { CanaryApi: 10, 'AWS/Lambda': 60 },
+      alarmReactionSeconds: 5,
+      nominalLatencyMs: 20,
+      hookSeconds: 5,
+    },
+    functions: [
+      {
+        key: 'hello',
+        outcome: 'rolled_back_by_stack',
+        reason: 'hits: canary-api-prod-hits-v2-fast-5xx in ALARM',
+        endedAtSeconds: 35,
+        requests: { baseline: { total: 150, failed: 0 }, candidate: { total: 7, failed: 4 } },
+      },
+      {
+        key: 'hits',
+        outcome: 'rolled_back',
+        reason: 'canary-api-prod-hits-v2-fast-5xx in ALARM',
+        endedAtSeconds: 35,
+        requests: { baseline: { total: 165, failed: 0 }, candidate: { total: 8, failed: 5 } },
+      },
+    ],
     requests: {
       total: 330,
       failed: 9,
@@ -31,8 +54,8 @@ export function rolledBackSummary(): RehearsalSummary {
       {
         name: 'canary-api-prod-hits-v2-fast-5xx',
         transitions: [
-          { simulatedSeconds: 58, from: 'OK', to: 'ALARM' },
-          { simulatedSeconds: 78, from: 'ALARM', to: 'OK' },
+          { simulatedSeconds: 30, from: 'OK', to: 'ALARM' },
+          { simulatedSeconds: 50, from: 'ALARM', to: 'OK' },
         ],
       },
       { name: 'canary-api-prod-api-5xx', transitions: [] },
@@ -41,19 +64,16 @@ export function rolledBackSummary(): RehearsalSummary {
     timeline,
     events: [
       {
-        simulatedSeconds: 12,
+        simulatedSeconds: 0,
         kind: 'phase',
-        message: 'BeforeAllowTraffic: smoke checks against candidate version 2',
+        message: 'hits: BeforeAllowTraffic, smoke checks against the candidate version',
       },
-      {
-        simulatedSeconds: 29,
-        kind: 'weights',
-        message: 'traffic: baseline 90%, candidate 10% (step 1 of 2)',
-      },
-      { simulatedSeconds: 58, kind: 'alarm', message: 'canary-api-prod-hits-v2-fast-5xx: OK -> ALARM' },
-      { simulatedSeconds: 58, kind: 'phase', message: 'rollback: <script>alert(1)</script> in ALARM' },
-      { simulatedSeconds: 88, kind: 'phase', message: 'outcome: rolled_back' },
+      { simulatedSeconds: 5, kind: 'weights', message: 'hits: candidate 10% of the traffic (step 1 of 2)' },
+      { simulatedSeconds: 30, kind: 'alarm', message: 'canary-api-prod-hits-v2-fast-5xx: OK -> ALARM' },
+      { simulatedSeconds: 35, kind: 'phase', message: 'hits: <script>alert(1)</script> in ALARM' },
     ],
-    realSeconds: 1.8,
+    measured: {
+      latencyMs: { hello: { baseline: 2.1, candidate: 2.3 }, hits: { baseline: 9.5, candidate: 9.8 } },
+    },
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { trafficSteps } from '../../../ops/rehearsal/plan';
+import { scheduleIntervalMs, trafficSteps } from '../../../../ops/rehearsal/plan';
 
 describe('trafficSteps', () => {
   it('shifts everything at once for AllAtOnce', () => {
@@ -25,5 +25,14 @@ describe('trafficSteps', () => {
     expect(() => trafficSteps('CodeDeployDefault.LambdaBlueGreenSomehow')).toThrow(
       /not one the rehearsal understands/,
     );
+  });
+});
+
+describe('scheduleIntervalMs', () => {
+  it('reads the Synthetics schedules the stages use', () => {
+    expect(['rate(1 minute)', 'rate(10 minutes)', 'rate(1 hour)'].map(scheduleIntervalMs)).toEqual([
+      60_000, 600_000, 3_600_000,
+    ]);
+    expect(() => scheduleIntervalMs('cron(0 * * * ? *)')).toThrow(/not one the rehearsal understands/);
   });
 });

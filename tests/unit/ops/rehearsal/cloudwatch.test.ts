@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
   type AlarmDefinition,
+  aggregateOf,
   alarmState,
-  evaluateExpression,
+  evaluationIntervalMs,
   MetricStore,
   periodValue,
   statistic,
-} from '../../../ops/rehearsal/cloudwatch';
+} from '../../../../ops/rehearsal/cloudwatch';
+import { evaluateExpression } from '../../../../ops/rehearsal/metric-math';
 
 const second = 1000;
 
@@ -14,20 +16,24 @@ describe('statistic', () => {
   it('computes the CloudWatch statistics alarms use', () => {
     const values = [5, 1, 4, 2, 3];
     expect(
-      ['Sum', 'SampleCount', 'Average', 'Minimum', 'Maximum'].map((stat) => statistic(stat, values)),
+      ['Sum', 'SampleCount', 'Average', 'Minimum', 'Maximum'].map((stat) =>
+        statistic(stat, aggregateOf(values)),
+      ),
     ).toEqual([15, 5, 3, 1, 5]);
   });
 
   it('takes nearest-rank percentiles', () => {
     const hundred = Array.from({ length: 100 }, (_, index) => index + 1);
-    expect([statistic('p99', hundred), statistic('p50', hundred), statistic('p99', [7])]).toEqual([
-      99, 50, 7,
-    ]);
+    expect([
+      statistic('p99', aggregateOf(hundred)),
+      statistic('p50', aggregateOf(hundred)),
+      statistic('p99', aggregateOf([7])),
+    ]).toEqual([99, 50, 7]);
   });
 
   it('reports missing data as undefined and refuses statistics it does not know', () => {
-    expect(statistic('Sum', [])).toBeUndefined();
-    expect(() => statistic('TM(10%:90%)', [1])).toThrow(/not simulated/);
+    expect(statistic('Sum', aggregateOf([]))).toBeUndefined();
+    expect(() => statistic('TM(10%:90%)', aggregateOf([1]))).toThrow(/not simulated/);
   });
 });
 
@@ -52,6 +58,27 @@ describe('evaluateExpression', () => {
     expect(() => evaluateExpression('SEARCH(x)', { x: 1 })).toThrow();
     expect(() => evaluateExpression('a +', { a: 1 })).toThrow();
     expect(() => evaluateExpression('unknown * 2', {})).toThrow(/unknown id/);
+  });
+});
+
+describe('MetricStore', () => {
+  it('keeps many datapoints of one value as a count, for sums and percentiles alike', () => {
+    const store = new MetricStore();
+    store.put('N', 'Duration', {}, 20, 1_500, 98);
+    store.put('N', 'Duration', {}, 2_000, 1_700, 2);
+    const period = store.aggregate('N', 'Duration', {}, 0, 10_000);
+    expect([statistic('SampleCount', period), statistic('p99', period), statistic('p98', period)]).toEqual([
+      100, 2_000, 20,
+    ]);
+  });
+
+  it('shows a datapoint to alarms only once it has arrived, its namespace’s delay after its timestamp', () => {
+    const store = new MetricStore((namespace) => (namespace === 'Slow' ? 60_000 : 10_000));
+    store.put('Fast', 'Requests', {}, 1, 5_000);
+    store.put('Slow', 'Requests', {}, 1, 5_000);
+    expect(store.aggregate('Fast', 'Requests', {}, 0, 10_000, 14_999).count).toBe(0);
+    expect(store.aggregate('Fast', 'Requests', {}, 0, 10_000, 15_000).count).toBe(1);
+    expect(store.aggregate('Slow', 'Requests', {}, 0, 10_000, 64_999).count).toBe(0);
   });
 });
 
@@ -125,6 +152,27 @@ describe('alarm evaluation', () => {
     expect(alarmState(new MetricStore(), { ...fastAlarm, treatMissingData: 'missing' }, 60 * second)).toBe(
       'INSUFFICIENT_DATA',
     );
+  });
+
+  it('evaluates high-resolution alarms every 10 seconds and the others every minute', () => {
+    expect(evaluationIntervalMs(fastAlarm)).toBe(10_000);
+    expect(evaluationIntervalMs({ ...fastAlarm, periodSeconds: 60 })).toBe(60_000);
+  });
+
+  it('counts a late period once its datapoints arrive, while it is still among the last periods', () => {
+    // Errors in [10 s, 30 s) only, their datapoints arriving 25 s late. By hand: at 40 s only data up
+    // to 15 s has arrived (one bad period); at 50 s data up to 25 s (two bad periods); at 60 s the
+    // first bad period has left a window of three but not a window of six.
+    const late = new MetricStore(() => 25_000);
+    const sixPeriods = { ...fastAlarm, evaluationPeriods: 6 };
+    traffic(late, 0, 10, 1000);
+    traffic(late, 10, 30, 2);
+    expect([40, 50, 60].map((at) => alarmState(late, sixPeriods, at * second))).toEqual([
+      'OK',
+      'ALARM',
+      'ALARM',
+    ]);
+    expect([40, 50, 60].map((at) => alarmState(late, fastAlarm, at * second))).toEqual(['OK', 'OK', 'OK']);
   });
 
   it('evaluates single-metric alarms with percentiles, like the p99 alarm', () => {

@@ -1,0 +1,150 @@
+import { describe, expect, it } from 'vitest';
+import { type SimulationOptions, simulate } from '../../../../ops/rehearsal/engine';
+import type { RehearsalSummary } from '../../../../ops/rehearsal/summary';
+import { TEST_NAMESPACE, testCalibration, testPlan } from '../../../support/rehearsal-plan';
+
+// The deployment state machine on simulated time, with a hand-made plan and calibration: each test
+// computes one rehearsal (no process, no sleep), so each takes milliseconds whatever the machine does.
+
+const options = (overrides: Partial<SimulationOptions> = {}): SimulationOptions => ({
+  trafficPerSecond: 50,
+  fault: { kind: 'none' },
+  seed: 1,
+  metricsNamespace: TEST_NAMESPACE,
+  ...overrides,
+});
+const fired = (summary: RehearsalSummary) =>
+  summary.alarms
+    .filter((alarm) => alarm.transitions.some((t) => t.to === 'ALARM'))
+    .map((alarm) => alarm.name);
+const outcomes = (summary: RehearsalSummary) =>
+  Object.fromEntries(summary.functions.map((fn) => [fn.key, fn.outcome]));
+
+describe('a rehearsed deployment', () => {
+  it('promotes a good release: every group shifts to 100 % and no alarm fires', () => {
+    const summary = simulate(testPlan(), testCalibration(), options());
+    expect([summary.outcome, summary.stack, summary.maxCandidateShare]).toEqual([
+      'promoted',
+      'UPDATE_COMPLETE',
+      1,
+    ]);
+    expect(outcomes(summary)).toEqual({ hello: 'promoted', hits: 'promoted' });
+    expect(fired(summary)).toEqual([]);
+    // Hook (5 s), canary 10 % for 5 minutes, hook again: each group ends at 310 s.
+    expect(summary.functions.map((fn) => fn.endedAtSeconds)).toEqual([310, 310]);
+    expect(summary.requests.failed).toBe(0);
+  });
+
+  it('rolls a release failing half its requests back through the fast alarm, within seconds', () => {
+    const summary = simulate(
+      testPlan(),
+      testCalibration(),
+      options({ fault: { kind: 'errors', share: 0.5 } }),
+    );
+    expect([summary.outcome, summary.stack]).toEqual(['rolled_back', 'UPDATE_ROLLBACK_COMPLETE']);
+    expect(fired(summary).some((name) => name.endsWith('-fast-5xx'))).toBe(true);
+    expect(summary.maxCandidateShare).toBe(0.1);
+    expect(summary.timeToRollbackSeconds).toBeGreaterThan(10);
+    expect(summary.timeToRollbackSeconds).toBeLessThanOrEqual(45);
+    expect(summary.requests.byVersion.baseline.failed).toBe(0);
+  });
+
+  it('rolls every other group back with the stack when one group’s alarm fires', () => {
+    const calibration = testCalibration();
+    // Only hits' candidate is broken: its own group fails, CloudFormation takes hello back too.
+    calibration.behaviour.candidate.hits = { ...calibration.behaviour.candidate.hits!, statuses: [500] };
+    const summary = simulate(testPlan(), calibration, options());
+    expect(outcomes(summary)).toEqual({ hello: 'rolled_back_by_stack', hits: 'rolled_back' });
+    expect(summary.functions[0]?.reason).toMatch(/^hits: canary-api-prod-hits-v2-(fast|quiet)-5xx in ALARM$/);
+    expect(summary.functions.find((fn) => fn.key === 'hello')?.requests.candidate.failed).toBe(0);
+  });
+
+  it('stops at a failed pre-traffic hook: the candidate never gets a user request', () => {
+    const calibration = testCalibration();
+    calibration.preTraffic.hits = ['GET /hits/smoke-test reads: version 2 failed (Runtime.InitError)'];
+    const summary = simulate(testPlan(), calibration, options());
+    expect(summary.outcome).toBe('hook_failed');
+    expect(outcomes(summary)).toEqual({ hello: 'rolled_back_by_stack', hits: 'hook_failed' });
+    expect(summary.requests.byVersion.candidate.total).toBe(0);
+    expect(summary.hookFailures[0]).toMatch(/^hits: BeforeAllowTraffic failed: .*InitError/);
+  });
+
+  it('rolls back at the post-traffic hook what no alarm saw, once it had all the traffic', () => {
+    const calibration = testCalibration();
+    calibration.behaviour.candidate.hello = {
+      ...calibration.behaviour.candidate.hello!,
+      checks: [{ name: 'GET /hello greets', failure: 'GET /hello greets: body lacks the greeting' }],
+    };
+    const plan = { ...testPlan(), canaryName: undefined, canaryIntervalMs: undefined };
+    const summary = simulate(plan, calibration, options());
+    expect(summary.outcome).toBe('rolled_back');
+    expect(summary.maxCandidateShare).toBe(1);
+    expect(summary.functions.find((fn) => fn.key === 'hello')?.reason).toBe(
+      'AfterAllowTraffic failed: GET /hello greets: body lacks the greeting',
+    );
+    expect(fired(summary)).toEqual([]);
+  });
+
+  it('rolls back a group that had already completed when another fails after it', () => {
+    const calibration = testCalibration();
+    calibration.behaviour.candidate.hits = {
+      ...calibration.behaviour.candidate.hits!,
+      checks: [{ name: 'GET /hits/x reads', failure: 'GET /hits/x reads: status 500' }],
+    };
+    const plan = testPlan('CodeDeployDefault.LambdaAllAtOnce');
+    const hello = plan.functions[0];
+    if (hello) hello.postTrafficHook = false;
+    const summary = simulate({ ...plan, canaryName: undefined }, calibration, options());
+    const [helloSummary, hitsSummary] = summary.functions;
+    expect(helloSummary?.outcome).toBe('rolled_back_by_stack');
+    expect(hitsSummary?.outcome).toBe('rolled_back');
+    // hello had finished at the shift (no hook of its own); hits failed its hook 5 s later.
+    expect(summary.events.map((event) => event.message)).toContain(
+      'hits: AfterAllowTraffic failed: GET /hits/x reads: status 500; all its traffic back on the baseline',
+    );
+  });
+
+  it('treats a quiet stage’s missing data as OK: no request, no alarm, the hooks decide', () => {
+    const summary = simulate(
+      testPlan(),
+      testCalibration(),
+      options({ trafficPerSecond: 0, fault: { kind: 'errors', share: 1 } }),
+    );
+    expect(fired(summary)).toEqual(expect.arrayContaining(['canary-api-prod-synthetics-failed']));
+    const withoutCanary = simulate(
+      { ...testPlan(), canaryName: undefined },
+      testCalibration(),
+      options({ trafficPerSecond: 0, fault: { kind: 'errors', share: 1 } }),
+    );
+    expect(fired(withoutCanary)).toEqual([]);
+    expect(withoutCanary.requests.total).toBe(0);
+  });
+
+  it('still catches two bad periods whose datapoints arrive 40 seconds late, later by that much', () => {
+    const fault = { kind: 'errors', share: 1 } as const;
+    const prompt = simulate(testPlan(), testCalibration(), options({ fault }));
+    const late = simulate(
+      testPlan(),
+      testCalibration(),
+      options({
+        fault,
+        assumptions: { ingestionDelaySeconds: { [TEST_NAMESPACE]: 40, CloudWatchSynthetics: 40 } },
+      }),
+    );
+    expect(late.outcome).toBe('rolled_back');
+    expect((late.timeToRollbackSeconds ?? 0) - (prompt.timeToRollbackSeconds ?? 0)).toBeGreaterThanOrEqual(
+      30,
+    );
+  });
+
+  it('gives the same summary for the same seed, and draws traffic afresh for another', () => {
+    const run = (seed: number) =>
+      simulate(
+        testPlan(),
+        testCalibration(),
+        options({ seed, fault: { kind: 'errors', share: 0.2 }, trafficPerSecond: 5 }),
+      );
+    expect(run(7)).toEqual(run(7));
+    expect(run(7).requests).not.toEqual(run(8).requests);
+  });
+});
