@@ -34,7 +34,11 @@ function isTransformName(name: string): name is TransformName {
   return Object.hasOwn(transforms, name);
 }
 
-/** Echoes a JSON or text body unchanged or, with a transform, rewrites the `data` string of a JSON object. */
+/**
+ * Echoes a JSON or text body unchanged or, with a transform, transformed where there is something to
+ * transform: the whole of a text body, or the string `data` member of a JSON object. Any other JSON is
+ * valid input with nothing to transform, and comes back as it was sent.
+ */
 export function echo(
   contentType: string | undefined,
   body: string,
@@ -48,16 +52,13 @@ export function echo(
   }
   const mediaType = contentType?.split(';', 1)[0]?.trim().toLowerCase();
   if (mediaType === TEXT_MEDIA_TYPE) {
-    if (transformName)
-      throw new BadRequest('A transform needs a JSON object body with a string `data`.', 'invalid-transform');
-    return { mediaType, body };
+    return { mediaType, body: transformName ? transforms[transformName](body) : body };
   }
   if (mediaType !== JSON_MEDIA_TYPE) throw new UnsupportedMediaType(contentType, SUPPORTED_MEDIA_TYPES);
 
   const value = parseJson(body);
-  if (!transformName) return { mediaType, body };
-  if (!isObject(value) || !Object.hasOwn(value, 'data') || typeof value.data !== 'string') {
-    throw new BadRequest('A transform needs a JSON object body with a string `data`.', 'invalid-transform');
+  if (!transformName || !isObject(value) || !Object.hasOwn(value, 'data') || typeof value.data !== 'string') {
+    return { mediaType, body };
   }
   return {
     mediaType,

@@ -1,8 +1,9 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { BadRequest, HttpProblem, PayloadTooLarge, ServiceUnavailable } from './errors';
+import { BadRequest, HttpProblem, MethodNotAllowed, PayloadTooLarge, ServiceUnavailable } from './errors';
 import { recordResponse } from './metrics';
+import { ROUTES } from './routes';
 
 export type ApiEvent = APIGatewayProxyEvent;
 export type ApiResult = APIGatewayProxyResult;
@@ -62,6 +63,18 @@ const responseMetadata = (): ApiMiddleware => {
   return { after: finish, onError: finish };
 };
 
+/**
+ * Only the methods a route declares reach its handler. API Gateway sends any other method of a known
+ * path to the fallback's ANY, which answers 405; serverless-offline also hands a GET route its HEAD
+ * requests, which must not reach a handler that counts (HEAD never changes state, RFC 9110).
+ */
+const declaredMethodsOnly = (): ApiMiddleware => ({
+  before: ({ event }) => {
+    const allowed = ROUTES[event.resource];
+    if (allowed && !allowed.includes(event.httpMethod)) throw new MethodNotAllowed(event.httpMethod, allowed);
+  },
+});
+
 function timedOut(): never {
   throw new ServiceUnavailable('The request took too long to complete; try again.', 1);
 }
@@ -75,6 +88,7 @@ export function api(handler: ApiHandler) {
     .use(httpHeaderNormalizer())
     .use(responseMetadata())
     .use(problemDetails())
+    .use(declaredMethodsOnly())
     .handler(handler);
 }
 

@@ -19,6 +19,24 @@ beforeEach(() => {
 afterEach(() => vi.restoreAllMocks());
 
 describe('the hits function', () => {
+  it.each([
+    ['/hits', '/hits'],
+    ['/hits/{counter}', '/hits/a'],
+  ])('answers HEAD %s with 405 and never writes, as API Gateway’s fallback does', async (resource, path) => {
+    const result = await hits(
+      apiEvent({
+        method: 'HEAD',
+        resource,
+        path,
+        ...(path !== '/hits' && { pathParameters: { counter: 'a' } }),
+      }),
+      context,
+    );
+    expect(problemOf(result)).toMatchObject({ status: 405 });
+    expect(result.headers?.allow).toMatch(/^GET/);
+    expect(documents.calls()).toHaveLength(0);
+  });
+
   it('POST /hits/{counter} increments with one atomic ADD and returns the new value', async () => {
     documents.on(UpdateCommand).resolves({ Attributes: { hits: 3 } });
     const result = await hits(
