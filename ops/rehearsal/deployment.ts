@@ -44,7 +44,10 @@ export class FunctionDeployment {
 
   start(): void {
     const { clock, hookMs } = this.context;
-    if (!this.fn.preTrafficHook) return this.shift();
+    if (!this.fn.preTrafficHook) {
+      this.shift();
+      return;
+    }
     this.context.note(
       'phase',
       `${this.fn.key}: BeforeAllowTraffic, smoke checks against the candidate version`,
@@ -61,9 +64,9 @@ export class FunctionDeployment {
     const { clock, steps } = this.context;
     this.phase = 'shifting';
     const start = clock.now();
-    steps.forEach((step, index) =>
-      clock.at(start + step.atSeconds * 1000, () => this.inProgress && this.moveTo(start, index)),
-    );
+    steps.forEach((step, index) => {
+      clock.at(start + step.atSeconds * 1000, () => this.inProgress && this.moveTo(start, index));
+    });
     // Scheduled after the last shift at the same moment, so it runs right after it, as CodeDeploy does.
     clock.at(
       start + (steps.at(-1)?.atSeconds ?? 0) * 1000,
@@ -86,7 +89,10 @@ export class FunctionDeployment {
 
   private afterAllowTraffic(): void {
     const { clock, hookMs } = this.context;
-    if (!this.fn.postTrafficHook) return this.finish('promoted');
+    if (!this.fn.postTrafficHook) {
+      this.finish('promoted');
+      return;
+    }
     this.phase = 'AfterAllowTraffic';
     this.context.note('phase', `${this.fn.key}: AfterAllowTraffic, smoke checks through the alias`);
     clock.at(clock.now() + hookMs, () => {

@@ -13,6 +13,12 @@ const options = (overrides: Partial<SimulationOptions> = {}): SimulationOptions 
   metricsNamespace: TEST_NAMESPACE,
   ...overrides,
 });
+/** The candidate behaviour testCalibration gives a function, which every test here changes a part of. */
+function candidateOf(calibration: ReturnType<typeof testCalibration>, key: string) {
+  const behaviour = calibration.behaviour.candidate[key];
+  if (!behaviour) throw new Error(`testCalibration has no candidate behaviour for ${key}`);
+  return behaviour;
+}
 const fired = (summary: RehearsalSummary) =>
   summary.alarms
     .filter((alarm) => alarm.transitions.some((t) => t.to === 'ALARM'))
@@ -52,7 +58,7 @@ describe('a rehearsed deployment', () => {
   it('rolls every other group back with the stack when one group’s alarm fires', () => {
     const calibration = testCalibration();
     // Only hits' candidate is broken: its own group fails, CloudFormation takes hello back too.
-    calibration.behaviour.candidate.hits = { ...calibration.behaviour.candidate.hits!, statuses: [500] };
+    calibration.behaviour.candidate.hits = { ...candidateOf(calibration, 'hits'), statuses: [500] };
     const summary = simulate(testPlan(), calibration, options());
     expect(outcomes(summary)).toEqual({ hello: 'rolled_back_by_stack', hits: 'rolled_back' });
     expect(summary.functions[0]?.reason).toMatch(/^hits: canary-api-prod-hits-v2-(fast|quiet)-5xx in ALARM$/);
@@ -72,7 +78,7 @@ describe('a rehearsed deployment', () => {
   it('rolls back at the post-traffic hook what no alarm saw, once it had all the traffic', () => {
     const calibration = testCalibration();
     calibration.behaviour.candidate.hello = {
-      ...calibration.behaviour.candidate.hello!,
+      ...candidateOf(calibration, 'hello'),
       checks: [{ name: 'GET /hello greets', failure: 'GET /hello greets: body lacks the greeting' }],
     };
     const plan = { ...testPlan(), canaryName: undefined, canaryIntervalMs: undefined };
@@ -88,7 +94,7 @@ describe('a rehearsed deployment', () => {
   it('rolls back a group that had already completed when another fails after it', () => {
     const calibration = testCalibration();
     calibration.behaviour.candidate.hits = {
-      ...calibration.behaviour.candidate.hits!,
+      ...candidateOf(calibration, 'hits'),
       checks: [{ name: 'GET /hits/x reads', failure: 'GET /hits/x reads: status 500' }],
     };
     const plan = testPlan('CodeDeployDefault.LambdaAllAtOnce');
