@@ -9,8 +9,19 @@ export interface RequestSpec {
   pathParameters?: Record<string, string>;
   query?: Record<string, string | string[]>;
   headers?: Record<string, string>;
+  /** The body as text; base64 when `isBase64Encoded` is set. */
   body?: string;
   isBase64Encoded?: boolean;
+}
+
+/**
+ * Every media type is binary to our API (serverless.yml, binaryMediaTypes), so API Gateway hands every
+ * body over base64-encoded; a text body is encoded the same way here.
+ */
+function encodedBody(spec: RequestSpec): Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded'> {
+  if (spec.body === undefined) return { body: null, isBase64Encoded: false };
+  if (spec.isBase64Encoded !== undefined) return { body: spec.body, isBase64Encoded: spec.isBase64Encoded };
+  return { body: Buffer.from(spec.body, 'utf8').toString('base64'), isBase64Encoded: true };
 }
 
 /** A REST API (v1) Lambda proxy event shaped like the ones API Gateway sends (pre-traffic checks, tests). */
@@ -38,8 +49,7 @@ export function proxyEvent(spec: RequestSpec = {}): APIGatewayProxyEvent {
       : null,
     headers,
     multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, [value]])),
-    body: spec.body ?? null,
-    isBase64Encoded: spec.isBase64Encoded ?? false,
+    ...encodedBody(spec),
     stageVariables: null,
     requestContext: {
       accountId: '123456789012',

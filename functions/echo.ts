@@ -1,8 +1,8 @@
-import { ECHO_MAX_BYTES, echo } from '../lib/echo';
+import { echo } from '../lib/echo';
 import { api, header, queryParam, textBody } from '../lib/http';
 
 export const handler = api(async function echoBody(event) {
-  const body = textBody(event, ECHO_MAX_BYTES);
+  const body = textBody(event);
   const reply = echo(header(event, 'content-type'), body, queryParam(event, 'transform'));
   return {
     statusCode: 200,

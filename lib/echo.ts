@@ -1,7 +1,5 @@
 import { BadRequest, UnsupportedMediaType } from './errors';
 
-/** API Gateway allows 10 MB; an echo service has no business holding more than this. */
-export const ECHO_MAX_BYTES = 64 * 1024;
 const JSON_MEDIA_TYPE = 'application/json';
 const TEXT_MEDIA_TYPE = 'text/plain';
 const SUPPORTED_MEDIA_TYPES = [JSON_MEDIA_TYPE, TEXT_MEDIA_TYPE];
@@ -66,12 +64,39 @@ export function echo(
   };
 }
 
+/**
+ * serde_json's default recursion limit: deeper than any real document, and shallow enough that no
+ * recursive consumer downstream of an echo (a logger, a serialiser) runs out of stack on it.
+ */
+export const ECHO_MAX_NESTING = 128;
+
 function parseJson(body: string): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(body);
+    value = JSON.parse(body);
   } catch {
     throw new BadRequest('The request body is not valid JSON.', 'malformed-json');
   }
+  if (nestingDepth(body) > ECHO_MAX_NESTING) {
+    throw new BadRequest(
+      `JSON nested deeper than ${ECHO_MAX_NESTING} arrays or objects is not accepted.`,
+      'json-too-deep',
+    );
+  }
+  return value;
+}
+
+/** How deeply arrays and objects nest in valid JSON text. */
+function nestingDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  for (let at = 0; at < text.length; at++) {
+    const char = text[at];
+    if (char === '"') at = endOfString(text, at) - 1;
+    else if (char === '{' || char === '[') deepest = Math.max(deepest, ++depth);
+    else if (char === '}' || char === ']') depth--;
+  }
+  return deepest;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -81,7 +106,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 /**
  * Replaces the value of a top-level member in already-validated JSON text. Splicing the text instead of
  * re-serialising the parsed value keeps every other byte as received: numbers beyond double precision,
- * key order, whitespace and nesting deeper than JSON.stringify's recursion would allow.
+ * key order and whitespace.
  */
 function replaceMember(text: string, key: string, replacement: string): string {
   let position = skipWhitespace(text, 0) + 1;

@@ -1,7 +1,14 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { BadRequest, HttpProblem, MethodNotAllowed, PayloadTooLarge, ServiceUnavailable } from './errors';
+import {
+  BadRequest,
+  HttpProblem,
+  MethodNotAllowed,
+  PayloadTooLarge,
+  PROBLEM_MEDIA_TYPE,
+  ServiceUnavailable,
+} from './errors';
 import { recordResponse } from './metrics';
 import { ROUTES } from './routes';
 
@@ -11,7 +18,7 @@ type ApiHandler = (event: ApiEvent, context: Context) => Promise<ApiResult>;
 type ApiMiddleware = MiddlewareObj<ApiEvent, ApiResult, Error, Context>;
 
 const JSON_TYPE = 'application/json; charset=utf-8';
-const PROBLEM_TYPE = 'application/problem+json; charset=utf-8';
+const PROBLEM_TYPE = `${PROBLEM_MEDIA_TYPE}; charset=utf-8`;
 
 /** Stop the handler this long before Lambda would kill it, so the client gets a 503, not a gateway 502. */
 const TIMEOUT_MARGIN_MS = 500;
@@ -105,18 +112,31 @@ export function header(event: ApiEvent, name: string): string | undefined {
   return event.headers?.[name] ?? undefined;
 }
 
+/** API Gateway allows 10 MB; no endpoint of this API has a use for more than this. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** The request body as text, refused with 413 above `maxBytes` and with 400 when it is not UTF-8. */
-export function textBody(event: ApiEvent, maxBytes: number): string {
-  const raw = event.body ?? '';
-  const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : undefined;
-  const size = bytes ? bytes.byteLength : Buffer.byteLength(raw, 'utf8');
-  if (size > maxBytes) throw new PayloadTooLarge(maxBytes);
-  if (!bytes) return raw;
+/** The body's bytes (API Gateway sends them base64), refused with 413 above MAX_BODY_BYTES. */
+function bodyBytes(event: ApiEvent): Buffer | undefined {
+  if (event.body === null || event.body === undefined) return undefined;
+  const bytes = Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+  if (bytes.byteLength > MAX_BODY_BYTES) throw new PayloadTooLarge(MAX_BODY_BYTES);
+  return bytes;
+}
+
+/** The request body as text, refused with 413 when too large and with 400 when it is not UTF-8. */
+export function textBody(event: ApiEvent): string {
+  const bytes = bodyBytes(event);
+  if (!bytes) return '';
   try {
     return utf8.decode(bytes);
   } catch {
     throw new BadRequest('The request body is not valid UTF-8.', 'invalid-encoding');
   }
+}
+
+/** A body the endpoint does not read but must tell apart from another (base64), within the same limit. */
+export function opaqueBody(event: ApiEvent): string | null {
+  return bodyBytes(event)?.toString('base64') ?? null;
 }

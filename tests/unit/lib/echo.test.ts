@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { echo } from '../../../lib/echo';
+import { ECHO_MAX_NESTING, echo } from '../../../lib/echo';
 import { BadRequest, UnsupportedMediaType } from '../../../lib/errors';
 
 const JSON_TYPE = 'application/json';
@@ -11,9 +11,23 @@ describe('echo without a transform', () => {
     ['a number beyond double precision', '123456789012345678901234567890'],
     ['whitespace and key order', '{ "z" : 1 ,\n "a" : 2 }'],
     ['a __proto__ key', '{"__proto__":{"polluted":true}}'],
-    ['deep nesting', `${'['.repeat(20_000)}${']'.repeat(20_000)}`],
+    ['nesting at the limit', `${'['.repeat(ECHO_MAX_NESTING)}${']'.repeat(ECHO_MAX_NESTING)}`],
   ])('returns %s byte for byte', (_, body) => {
     expect(echo(JSON_TYPE, body, undefined)).toEqual({ mediaType: JSON_TYPE, body });
+  });
+
+  it.each([
+    ['arrays', `${'['.repeat(ECHO_MAX_NESTING + 1)}${']'.repeat(ECHO_MAX_NESTING + 1)}`],
+    ['objects', `${'{"a":'.repeat(ECHO_MAX_NESTING + 1)}1${'}'.repeat(ECHO_MAX_NESTING + 1)}`],
+  ])('refuses %s nested one level deeper than the limit with a 400', (_, body) => {
+    expect(() => echo(JSON_TYPE, body, undefined)).toThrow(
+      expect.objectContaining({ status: 400, type: 'tag:canary-api,2026:problems/json-too-deep' }),
+    );
+  });
+
+  it('counts brackets inside strings as text, not nesting', () => {
+    const body = `{"data":"${'['.repeat(ECHO_MAX_NESTING * 2)}\\\\"}`;
+    expect(echo(JSON_TYPE, body, undefined).body).toBe(body);
   });
 
   it('accepts any charset parameter and media type case', () => {
@@ -71,7 +85,7 @@ describe('echo with a transform', () => {
   });
 
   it('finds `data` after members holding escaped quotes, brackets and deep nesting', () => {
-    const deep = `${'['.repeat(5_000)}${']'.repeat(5_000)}`;
+    const deep = `${'['.repeat(ECHO_MAX_NESTING - 1)}${']'.repeat(ECHO_MAX_NESTING - 1)}`;
     const body = `{"a":"q\\"}]{[","b":${deep},"c":{"d":[1,{"e":"]"}]},"data":"xy"}`;
     expect(echo(JSON_TYPE, body, 'reverse').body).toBe(
       `{"a":"q\\"}]{[","b":${deep},"c":{"d":[1,{"e":"]"}]},"data":"yx"}`,

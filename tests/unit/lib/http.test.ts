@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BadRequest, MethodNotAllowed, ServiceUnavailable } from '../../../lib/errors';
-import { api, json, queryParam, textBody } from '../../../lib/http';
+import { api, json, MAX_BODY_BYTES, opaqueBody, queryParam, textBody } from '../../../lib/http';
 import { apiEvent, bodyOf, lambdaContext, problemOf } from '../../support/fixtures';
 
 describe('the api() middleware stack', () => {
@@ -90,28 +90,37 @@ describe('queryParam', () => {
   });
 });
 
-describe('textBody', () => {
-  it('returns a plain body and an empty string for none', () => {
-    expect(textBody(apiEvent({ body: 'hé' }), 10)).toBe('hé');
-    expect(textBody(apiEvent(), 10)).toBe('');
+describe('textBody and opaqueBody', () => {
+  const multiByte = (bytes: number) => 'é'.repeat(bytes / 2);
+
+  it('return a text body as sent, whether API Gateway passed it as text or base64', () => {
+    expect(textBody(apiEvent({ body: 'hé', isBase64Encoded: false }))).toBe('hé');
+    expect(textBody(apiEvent({ body: 'hé' }))).toBe('hé');
+    expect(textBody(apiEvent())).toBe('');
+    expect(opaqueBody(apiEvent())).toBeNull();
+    expect(opaqueBody(apiEvent({ body: 'hé' }))).toBe(Buffer.from('hé').toString('base64'));
   });
 
-  it('counts bytes, not characters, against the limit', () => {
-    expect(() => textBody(apiEvent({ body: 'é'.repeat(6) }), 11)).toThrow(/exceeds 11 bytes/);
-    expect(textBody(apiEvent({ body: 'é'.repeat(5) }), 10)).toBe('ééééé');
+  it('count decoded bytes, not characters, against MAX_BODY_BYTES', () => {
+    const atLimit = multiByte(MAX_BODY_BYTES);
+    expect(textBody(apiEvent({ body: atLimit }))).toBe(atLimit);
+    for (const read of [textBody, opaqueBody]) {
+      expect(() => read(apiEvent({ body: `${atLimit}a` }))).toThrow(
+        expect.objectContaining({
+          status: 413,
+          message: `The request body exceeds ${MAX_BODY_BYTES} bytes.`,
+        }),
+      );
+      expect(() => read(apiEvent({ body: `${atLimit}a`, isBase64Encoded: false }))).toThrow(/exceeds/);
+    }
   });
 
-  it('decodes a base64 body as UTF-8 and measures its decoded size', () => {
-    const event = apiEvent({ body: Buffer.from('ünïcode').toString('base64'), isBase64Encoded: true });
-    expect(textBody(event, 9)).toBe('ünïcode');
-    expect(() => textBody(event, 8)).toThrow(/exceeds/);
-  });
-
-  it('rejects bytes that are not UTF-8 with a 400', () => {
+  it('rejects bytes that are not UTF-8 with a 400 when the body is read as text', () => {
     const event = apiEvent({
       body: Buffer.from([0xff, 0xfe, 0x41]).toString('base64'),
       isBase64Encoded: true,
     });
-    expect(() => textBody(event, 100)).toThrow(BadRequest);
+    expect(() => textBody(event)).toThrow(BadRequest);
+    expect(opaqueBody(event)).toBe(event.body);
   });
 });
