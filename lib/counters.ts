@@ -23,10 +23,16 @@ function checkName(name: string): string {
   return name;
 }
 
+/** A request to count a hit: the key and body matter only to tell a retry from a new request. */
+export interface HitRequest {
+  idempotencyKey: string | undefined;
+  body: string | null;
+}
+
 /** Counts one hit, at most once per Idempotency-Key when the client sends one. */
 export async function hit(
   name: string,
-  idempotencyKey: string | undefined,
+  { idempotencyKey, body }: HitRequest,
   context: Context,
 ): Promise<CounterState> {
   const counter = checkName(name);
@@ -37,7 +43,7 @@ export async function hit(
       'invalid-idempotency-key',
     );
   }
-  return { counter, hits: await incrementCounterOnce(counter, idempotencyKey, context) };
+  return { counter, hits: await incrementCounterOnce({ counter, idempotencyKey, body }, context) };
 }
 
 /** The current value of a counter without counting. */
@@ -47,7 +53,7 @@ export async function currentHits(name: string): Promise<CounterState> {
 }
 
 /** Counts a hit on the classic counter and says so the way the original service did. */
-export async function classicHit(idempotencyKey: string | undefined, context: Context) {
-  const state = await hit(CLASSIC_COUNTER, idempotencyKey, context);
+export async function classicHit(request: HitRequest, context: Context) {
+  const state = await hit(CLASSIC_COUNTER, request, context);
   return { ...state, message: `Holla! we have hit ${state.hits} times` };
 }

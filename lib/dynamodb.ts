@@ -1,6 +1,7 @@
 import {
   IdempotencyAlreadyInProgressError,
   IdempotencyConfig,
+  IdempotencyValidationError,
   makeIdempotent,
 } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
@@ -9,7 +10,7 @@ import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-
 import { StandardRetryStrategy } from '@smithy/core/retry';
 import type { Context } from 'aws-lambda';
 import { config } from './config';
-import { Conflict, HttpProblem, ServiceUnavailable } from './errors';
+import { Conflict, HttpProblem, IdempotencyKeyReused, ServiceUnavailable } from './errors';
 
 /** The table's only key attribute (serverless.yml's KeySchema); every item kind prefixes its own key (`counter#…`, `idempotency#…`). */
 export const KEY_ATTRIBUTE = 'pk';
@@ -54,6 +55,7 @@ function unavailable(cause: unknown): HttpProblem {
   if (cause instanceof IdempotencyAlreadyInProgressError) {
     return new Conflict('A request with this Idempotency-Key is still being processed; retry shortly.', 1);
   }
+  if (cause instanceof IdempotencyValidationError) return new IdempotencyKeyReused();
   return Object.assign(new ServiceUnavailable('The counter store is unavailable; try again shortly.', 1), {
     cause,
   });
@@ -96,11 +98,21 @@ export async function readCounter(name: string): Promise<number> {
   }
 }
 
-const idempotencyConfig = new IdempotencyConfig({ expiresAfterSeconds: config.idempotencyTtlSeconds });
+/**
+ * The key alone names a request, as in the IETF Idempotency-Key draft; what it was first sent with
+ * (counter and body) is fingerprinted, and a repeat with anything else is refused instead of replayed.
+ */
+const idempotencyConfig = new IdempotencyConfig({
+  expiresAfterSeconds: config.idempotencyTtlSeconds,
+  eventKeyJmesPath: 'idempotencyKey',
+  payloadValidationJmesPath: '[counter, body]',
+});
 
-interface KeyedHit {
+/** One request to count once: the counter and the body it was sent with. */
+export interface KeyedHit {
   counter: string;
   idempotencyKey: string;
+  body: string | null;
 }
 
 /**
@@ -118,15 +130,11 @@ const incrementOncePerKey = makeIdempotent((hit: KeyedHit) => incrementCounter(h
   keyPrefix: 'idempotency#hit',
 });
 
-/** Adds one hit unless this counter already counted this key within the idempotency window. */
-export async function incrementCounterOnce(
-  counter: string,
-  idempotencyKey: string,
-  context: Context,
-): Promise<number> {
+/** Adds one hit unless this Idempotency-Key already counted one within the idempotency window. */
+export async function incrementCounterOnce(hit: KeyedHit, context: Context): Promise<number> {
   idempotencyConfig.registerLambdaContext(context);
   try {
-    return await incrementOncePerKey({ counter, idempotencyKey });
+    return await incrementOncePerKey(hit);
   } catch (error) {
     throw unavailable(error);
   }

@@ -2,8 +2,13 @@
  * Every failure a client can cause or should know about is one of these; lib/http.ts is the one place
  * that turns them into RFC 9457 problem+json. Anything else thrown is ours and answers a generic 500.
  */
+/** A non-dereferenceable tag URI (RFC 9457 §3.1.1 suggests these when no documentation URL exists). */
+export const problemType = (slug: string) => `tag:canary-api,2026:problems/${slug}`;
+
+/** The media type of every problem answer, ours and the gateway's. */
+export const PROBLEM_MEDIA_TYPE = 'application/problem+json';
+
 export class HttpProblem extends Error {
-  /** A non-dereferenceable tag URI (RFC 9457 §3.1.1 suggests these when no documentation URL exists). */
   readonly type: string;
 
   constructor(
@@ -15,7 +20,7 @@ export class HttpProblem extends Error {
   ) {
     super(detail);
     this.name = new.target.name;
-    this.type = `tag:canary-api,2026:problems/${slug}`;
+    this.type = problemType(slug);
   }
 }
 
@@ -48,6 +53,18 @@ export class MethodNotAllowed extends HttpProblem {
 export class Conflict extends HttpProblem {
   constructor(detail: string, retryAfterSeconds: number) {
     super(409, 'Conflict', detail, 'request-in-progress', { 'retry-after': String(retryAfterSeconds) });
+  }
+}
+
+/** IETF Idempotency-Key draft, section 2.7: a key reused with a different payload is a 422. */
+export class IdempotencyKeyReused extends HttpProblem {
+  constructor() {
+    super(
+      422,
+      'Unprocessable Content',
+      'This Idempotency-Key was first sent with another counter or body; send a new key for a new request.',
+      'idempotency-key-reused',
+    );
   }
 }
 

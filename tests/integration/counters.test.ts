@@ -50,10 +50,24 @@ describe('Idempotency-Key', () => {
     expect(await read(handlers.hits, 'paid')).toBe(2);
   });
 
-  it('counts the same key on another counter separately', async () => {
+  it('refuses a key reused on another counter or with another body with 422, and counts neither', async () => {
     await increment(handlers.hits, 'left', 'shared-key');
-    await increment(handlers.hits, 'right', 'shared-key');
-    expect([await read(handlers.hits, 'left'), await read(handlers.hits, 'right')]).toEqual([1, 1]);
+    const otherCounter = await increment(handlers.hits, 'right', 'shared-key');
+    const otherBody = await increment(handlers.hits, 'left', 'shared-key', '{"note":"second"}');
+    for (const answer of [otherCounter, otherBody]) {
+      expect(problemOf(answer)).toMatchObject({
+        status: 422,
+        type: 'tag:canary-api,2026:problems/idempotency-key-reused',
+      });
+    }
+    expect([await read(handlers.hits, 'left'), await read(handlers.hits, 'right')]).toEqual([1, 0]);
+  });
+
+  it('replays for the same key with the same body', async () => {
+    const first = await increment(handlers.hits, 'bodied', 'key-bodied', 'same bytes');
+    const again = await increment(handlers.hits, 'bodied', 'key-bodied', 'same bytes');
+    expect([first.statusCode, again.body]).toEqual([200, first.body]);
+    expect(await read(handlers.hits, 'bodied')).toBe(1);
   });
 
   it('counts once when 20 duplicates arrive together: the rest replay or get 409', async () => {

@@ -27,6 +27,7 @@ export function increment(
   hits: Handler,
   counter: string,
   idempotencyKey?: string,
+  body?: string,
 ): Promise<APIGatewayProxyResult> {
   const headers: Record<string, string> = idempotencyKey ? { 'Idempotency-Key': idempotencyKey } : {};
   return hits(
@@ -36,6 +37,7 @@ export function increment(
       path: `/hits/${counter}`,
       pathParameters: { counter },
       headers,
+      body,
     }),
     lambdaContext(),
   );
