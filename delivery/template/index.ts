@@ -3,6 +3,7 @@ import { apiDeploymentId, apiStage, cloudWatchRoleMode } from './api-stage';
 import { dashboard } from './dashboard';
 import { orderAliasUpdates } from './deploy-order';
 import { codeDeployServiceRole, deployHookPolicy } from './deploy-roles';
+import { addGatewayResponses } from './gateway-responses';
 import { scopeInvokePermissions } from './invoke-permissions';
 import { STAGE_IDS, stageNames } from './names';
 import { syntheticsCanary } from './synthetics';
@@ -15,7 +16,7 @@ export { bundleCanaryScript } from './synthetics';
 /**
  * The delivery resources osls and the canary plugin do not make, added to the compiled template by
  * the osls plugin in plugin.cjs: per-function alarms wired into each function's own deployment group,
- * the explicit API stage, the Synthetics canary, CodeDeploy's and the hooks' permissions, and the
+ * the explicit API stage, the gateway's problem answers, the Synthetics canary, CodeDeploy's and the hooks' permissions, and the
  * dashboard. Each comes from one small builder; this module only puts them together.
  */
 
@@ -81,6 +82,7 @@ export function addDeliveryResources(template: Template, input: DeliveryInput): 
   const deploymentId = apiDeploymentId(template);
   if (!deploymentId) throw new Error('The template has no API Gateway deployment to give a stage.');
   delete template.Resources[deploymentId]?.Properties?.StageName;
+  addGatewayResponses(template, deploymentId);
   const board = dashboard({
     functions: withAlarms,
     stackAlarmIds: [STAGE_IDS.api5xxAlarm, STAGE_IDS.canaryAlarm],

@@ -28,6 +28,14 @@ export const STAGE_IDS = {
   dashboard: 'Dashboard',
 } as const;
 
+/** A gateway response's ID from its type, e.g. DEFAULT_4XX → GatewayResponseDefault4xx. */
+export const gatewayResponseId = (type: string) =>
+  `GatewayResponse${type
+    .toLowerCase()
+    .split('_')
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join('')}`;
+
 /** The per-function alarms, by the logical ID suffix each gets after the function's own ID. */
 export const FUNCTION_ALARMS = {
   fast: 'NewVersionServerErrorsAlarm',
