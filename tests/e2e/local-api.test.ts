@@ -10,7 +10,7 @@ let server: ReturnType<typeof startGroup>;
 
 beforeAll(async () => {
   [port, dynamodbPort] = [await freePort(), await freePort()];
-  server = startGroup('node_modules/.bin/tsx', ['local/start.ts'], {
+  server = startGroup(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
     PORT: String(port),
     DYNAMODB_PORT: String(dynamodbPort),
   });

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 /**
  * A loopback proxy in front of a real DynamoDB endpoint that holds every request of one operation
  * (the X-Amz-Target suffix, e.g. `UpdateItem`) until released, so a test can keep a request in flight
- * at an exact point while others run. After the release everything passes.
+ * at an exact point while others run. After the release everything passes, until `hold` is called.
  */
 export async function startDynamoDBGate(target: string, heldOperation: string) {
   const held: (() => void)[] = [];
@@ -16,6 +16,8 @@ export async function startDynamoDBGate(target: string, heldOperation: string) {
         method: incoming.method,
         headers: incoming.headers,
       });
+      // DynamoDB stopped: the client sees its connection drop, as it would without the gate.
+      upstream.on('error', () => outgoing.socket?.destroy());
       upstream.on('response', (answer) => {
         outgoing.writeHead(answer.statusCode ?? 500, answer.headers);
         answer.pipe(outgoing);
@@ -34,6 +36,10 @@ export async function startDynamoDBGate(target: string, heldOperation: string) {
     release: () => {
       open = true;
       for (const send of held.splice(0)) send();
+    },
+    /** Holds the operation again from now on. */
+    hold: () => {
+      open = false;
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -1,0 +1,208 @@
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import {
+  Agent,
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  request,
+  type ServerResponse,
+} from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import pLimit from 'p-limit';
+import {
+  GATEWAY_MAX_BODY_BYTES,
+  GATEWAY_PROBLEMS,
+  GATEWAY_TIMEOUT_MS,
+  type GatewayProblem,
+  gatewayProblemHead,
+} from '../delivery/gateway-problems';
+import { PROBLEM_MEDIA_TYPE } from '../lib/errors';
+
+/**
+ * `npm start`'s front door, standing where API Gateway stands on AWS: serverless-offline behind it
+ * runs the handlers; this gateway bounds how many it runs at once (the rest wait their turn, as
+ * requests queue for Lambda concurrency), enforces API Gateway's body limit and timeout, and answers
+ * every refusal of its own, or of serverless-offline's HTTP layer, with the problem documents the
+ * deployed gateway answers (delivery/gateway-problems.ts). What a handler answers passes unchanged.
+ */
+export interface GatewayOptions {
+  /** Where serverless-offline listens. */
+  upstreamPort: number;
+  port: number;
+  host?: string;
+  /** Requests handed to serverless-offline at once. */
+  maxInFlight?: number;
+  /** Requests allowed to wait for a turn; one more is answered 429, like a throttled stage. */
+  maxWaiting?: number;
+  maxBodyBytes?: number;
+  /** API Gateway refuses requests whose headers exceed 10 KB (its quota page); 431 here. */
+  maxHeaderBytes?: number;
+  timeoutMs?: number;
+}
+
+export interface LocalGateway {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Headers that belong to one connection, never forwarded (RFC 9110 §7.6.1). */
+const HOP_BY_HOP = ['connection', 'keep-alive', 'transfer-encoding', 'te', 'upgrade', 'proxy-connection'];
+
+/** Answers this gateway makes that API Gateway makes too, but reports through a status of its own. */
+const HEADERS_TOO_LARGE: GatewayProblem = {
+  status: 431,
+  slug: 'headers-too-large',
+  title: 'Request Header Fields Too Large',
+  detail: 'The request headers exceed the gateway limit of 10 KB.',
+};
+
+function problemBody(problem: GatewayProblem, requestId: string): string {
+  return JSON.stringify({ ...gatewayProblemHead(problem), detail: problem.detail, requestId });
+}
+
+function sendProblem(response: ServerResponse, status: number, problem: GatewayProblem, headers = {}) {
+  if (response.headersSent) return response.destroy();
+  const requestId = randomUUID();
+  response.writeHead(status, {
+    'content-type': PROBLEM_MEDIA_TYPE,
+    'x-amzn-requestid': requestId,
+    ...headers,
+  });
+  response.end(problemBody(problem, requestId));
+}
+
+/** Writes a problem straight to a socket that never became a request (unparsable, or CONNECT). */
+function refuse(socket: Socket, status: number, problem: GatewayProblem) {
+  if (!socket.writable) return socket.destroy();
+  const body = problemBody(problem, randomUUID());
+  socket.end(
+    `HTTP/1.1 ${status} ${problem.title}\r\ncontent-type: ${PROBLEM_MEDIA_TYPE}\r\n` +
+      `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
+}
+
+/** A malformed request never reaches the router: Node's parser refuses it and this writes the answer. */
+function refuseUnparsable(error: NodeJS.ErrnoException, socket: Socket) {
+  if (error.code === 'HPE_HEADER_OVERFLOW') refuse(socket, 431, HEADERS_TOO_LARGE);
+  else refuse(socket, 400, GATEWAY_PROBLEMS.DEFAULT_4XX);
+}
+
+/** Reads the body up to `limit` bytes; undefined when it is larger (the rest is discarded by Node). */
+function readBody(incoming: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) return chunks.push(chunk);
+      incoming.off('data', onData);
+      resolve(undefined);
+    };
+    incoming.on('data', onData);
+    incoming.once('end', () => resolve(Buffer.concat(chunks)));
+    incoming.once('error', reject);
+  });
+}
+
+function forwardedHeaders(headers: IncomingHttpHeaders, body: Buffer): IncomingHttpHeaders {
+  const forwarded = { ...headers };
+  for (const name of HOP_BY_HOP) delete forwarded[name];
+  if (body.length > 0 || headers['content-length'] !== undefined)
+    forwarded['content-length'] = String(body.length);
+  return forwarded;
+}
+
+/** Which gateway problem stands for an error answer the handler did not write. */
+function problemForUpstream(status: number): GatewayProblem {
+  if (status === 413) return GATEWAY_PROBLEMS.REQUEST_TOO_LARGE;
+  if (status === 504) return GATEWAY_PROBLEMS.INTEGRATION_TIMEOUT;
+  return status < 500 ? GATEWAY_PROBLEMS.DEFAULT_4XX : GATEWAY_PROBLEMS.DEFAULT_5XX;
+}
+
+export async function startGateway(options: GatewayOptions): Promise<LocalGateway> {
+  const maxBodyBytes = options.maxBodyBytes ?? GATEWAY_MAX_BODY_BYTES;
+  const maxWaiting = options.maxWaiting ?? 10_000;
+  const timeoutMs = options.timeoutMs ?? GATEWAY_TIMEOUT_MS;
+  const maxInFlight = options.maxInFlight ?? 32;
+  const turns = pLimit(maxInFlight);
+  const agent = new Agent({ keepAlive: true, maxSockets: maxInFlight });
+
+  function forward(
+    incoming: IncomingMessage,
+    response: ServerResponse,
+    body: Buffer,
+    retried = false,
+  ): Promise<void> {
+    return new Promise((resolve) => {
+      const upstream = request({
+        host: '127.0.0.1',
+        port: options.upstreamPort,
+        method: incoming.method,
+        path: incoming.url,
+        headers: forwardedHeaders(incoming.headers, body),
+        agent,
+        timeout: timeoutMs,
+      });
+      upstream.once('timeout', () => {
+        upstream.destroy();
+        sendProblem(response, 504, GATEWAY_PROBLEMS.INTEGRATION_TIMEOUT);
+      });
+      upstream.once('error', (error: NodeJS.ErrnoException) => {
+        // A kept-alive connection serverless-offline closed just as it was reused: the request never
+        // reached it, so it is sent once more on a new one (the retry Node's http docs describe).
+        if (!retried && upstream.reusedSocket && error.code === 'ECONNRESET') {
+          return resolve(forward(incoming, response, body, true));
+        }
+        sendProblem(response, 502, GATEWAY_PROBLEMS.DEFAULT_5XX);
+      });
+      upstream.once('response', (answer) => {
+        const status = answer.statusCode ?? 502;
+        // Every answer of ours carries x-function-version; an error without it is serverless-offline's.
+        if (status >= 400 && answer.headers['x-function-version'] === undefined) {
+          answer.resume();
+          return sendProblem(response, status, problemForUpstream(status));
+        }
+        const headers = { ...answer.headers };
+        for (const name of HOP_BY_HOP) delete headers[name];
+        response.writeHead(status, headers);
+        answer.pipe(response);
+      });
+      // The turn ends when serverless-offline is done, even if the client left before its answer.
+      upstream.once('close', resolve);
+      upstream.end(body);
+    });
+  }
+
+  const server = createServer(
+    { maxHeaderSize: options.maxHeaderBytes ?? 10_240 },
+    async (incoming, response) => {
+      if (Number(incoming.headers['content-length'] ?? 0) > maxBodyBytes) {
+        return sendProblem(response, 413, GATEWAY_PROBLEMS.REQUEST_TOO_LARGE);
+      }
+      if (turns.pendingCount >= maxWaiting) {
+        return sendProblem(response, 429, GATEWAY_PROBLEMS.THROTTLED, { 'retry-after': '1' });
+      }
+      await turns(async () => {
+        const body = await readBody(incoming, maxBodyBytes).catch(() => undefined);
+        if (body === undefined) return sendProblem(response, 413, GATEWAY_PROBLEMS.REQUEST_TOO_LARGE);
+        await forward(incoming, response, body);
+      });
+    },
+  );
+  server.on('clientError', refuseUnparsable);
+  // A tunnel is no method of this API; Node hands CONNECT over as a bare socket.
+  server.on('connect', (_request, socket: Socket) => refuse(socket, 400, GATEWAY_PROBLEMS.DEFAULT_4XX));
+  server.listen(options.port, options.host ?? '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        agent.destroy();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
