@@ -3,7 +3,8 @@
  *  1. each function's minified bundle, from a real `sls package`;
  *  2. cold start in fresh processes: time to module loaded and to first answer, beside an empty module;
  *  3. warm overhead of the middleware stack beside a bare handler;
- *  4. increments per second against dynalite at 1 and 50 concurrent clients.
+ *  4. increments per second against dynalite at 1 and 50 concurrent clients;
+ *  5. the load table: npm start beside serverless-offline's default mode, from 1 to 1,000 clients.
  * Ratios are the numbers to compare: absolute times depend on whatever else the machine is doing.
  */
 import { fork } from 'node:child_process';
@@ -17,6 +18,7 @@ import { startEmbeddedDynamoDB } from '../embedded-dynamodb';
 import { lambdaContext } from '../lambda-context';
 import { bundleForNode } from '../node-script';
 import { packagedFunctions, packageService } from '../packaged-service';
+import { CLIENT_LEVELS, type LoadResult, measureLoad } from './load';
 
 const COLD_RUNS = 25;
 const TARGETS_KB: Record<string, number> = { hello: 15, hits: 360 };
@@ -169,3 +171,58 @@ table([
 
 await dynamodb.close();
 rmSync(workDir, { recursive: true, force: true });
+
+// 5. Load through HTTP, each cell on a fresh server: npm start, and the anchor in the same run.
+console.log('\nLoad: POST /hits/{counter} over HTTP, each cell on a freshly started server…');
+const mb = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(0)} MB`;
+const cells = (result: LoadResult | undefined) =>
+  result
+    ? [
+        result.requestsPerSecond.toFixed(0),
+        `${result.p50Ms.toFixed(0)} ms`,
+        `${result.p99Ms.toFixed(0)} ms`,
+        String(result.failed),
+        mb(result.peakRssBytes),
+      ]
+    : ['skipped', '', '', '', ''];
+const ratio = (ours: number | undefined, anchor: number | undefined) =>
+  ours !== undefined && anchor ? `${(ours / anchor).toFixed(2)}×` : '';
+const loadRows = [
+  [
+    'clients',
+    'req/s',
+    'p50',
+    'p99',
+    'failed',
+    'peak RSS',
+    '|',
+    'anchor req/s',
+    'p50',
+    'p99',
+    'failed',
+    'peak RSS',
+    '|',
+    'req/s ×',
+    'p99 ×',
+    'RSS ×',
+  ],
+];
+for (const clients of CLIENT_LEVELS) {
+  const ours = await measureLoad('npm start', clients);
+  const anchor = await measureLoad('default mode', clients);
+  loadRows.push([
+    String(clients),
+    ...cells(ours),
+    '|',
+    ...cells(anchor),
+    '|',
+    ratio(ours?.requestsPerSecond, anchor?.requestsPerSecond),
+    ratio(ours?.p99Ms, anchor?.p99Ms),
+    ratio(ours?.peakRssBytes, anchor?.peakRssBytes),
+  ]);
+}
+table(loadRows);
+console.log(
+  '  anchor: serverless-offline default mode (a worker thread per request), as npm start ran before',
+);
+console.log('  targets: 1,000 clients all answered, peak RSS ≤ 1 GiB; 100 clients p99 ≤ 1 s');
