@@ -16,8 +16,8 @@ import {
   GATEWAY_TIMEOUT_MS,
   type GatewayProblem,
   gatewayProblemHead,
+  gatewayProblemHeaders,
 } from '../delivery/gateway-problems';
-import { PROBLEM_MEDIA_TYPE } from '../lib/errors';
 
 /**
  * `npm start`'s front door, standing where API Gateway stands on AWS: serverless-offline behind it
@@ -49,7 +49,7 @@ export interface LocalGateway {
 /** Headers that belong to one connection, never forwarded (RFC 9110 §7.6.1). */
 const HOP_BY_HOP = ['connection', 'keep-alive', 'transfer-encoding', 'te', 'upgrade', 'proxy-connection'];
 
-/** Answers this gateway makes that API Gateway makes too, but reports through a status of its own. */
+/** API Gateway refuses such requests too, but not through a gateway response we could shape. */
 const HEADERS_TOO_LARGE: GatewayProblem = {
   status: 431,
   slug: 'headers-too-large',
@@ -61,14 +61,10 @@ function problemBody(problem: GatewayProblem, requestId: string): string {
   return JSON.stringify({ ...gatewayProblemHead(problem), detail: problem.detail, requestId });
 }
 
-function sendProblem(response: ServerResponse, status: number, problem: GatewayProblem, headers = {}) {
+function sendProblem(response: ServerResponse, status: number, problem: GatewayProblem) {
   if (response.headersSent) return response.destroy();
   const requestId = randomUUID();
-  response.writeHead(status, {
-    'content-type': PROBLEM_MEDIA_TYPE,
-    'x-amzn-requestid': requestId,
-    ...headers,
-  });
+  response.writeHead(status, { ...gatewayProblemHeaders(problem), 'x-amzn-requestid': requestId });
   response.end(problemBody(problem, requestId));
 }
 
@@ -76,8 +72,11 @@ function sendProblem(response: ServerResponse, status: number, problem: GatewayP
 function refuse(socket: Socket, status: number, problem: GatewayProblem) {
   if (!socket.writable) return socket.destroy();
   const body = problemBody(problem, randomUUID());
+  const headers = Object.entries(gatewayProblemHeaders(problem)).map(
+    ([name, value]) => `${name}: ${value}\r\n`,
+  );
   socket.end(
-    `HTTP/1.1 ${status} ${problem.title}\r\ncontent-type: ${PROBLEM_MEDIA_TYPE}\r\n` +
+    `HTTP/1.1 ${status} ${problem.title}\r\n${headers.join('')}` +
       `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
   );
 }
@@ -181,7 +180,7 @@ export async function startGateway(options: GatewayOptions): Promise<LocalGatewa
         return sendProblem(response, 413, GATEWAY_PROBLEMS.REQUEST_TOO_LARGE);
       }
       if (turns.pendingCount >= maxWaiting) {
-        return sendProblem(response, 429, GATEWAY_PROBLEMS.THROTTLED, { 'retry-after': '1' });
+        return sendProblem(response, 429, GATEWAY_PROBLEMS.THROTTLED);
       }
       await turns(async () => {
         const body = await readBody(incoming, maxBodyBytes).catch(() => undefined);

@@ -1,3 +1,4 @@
+import type { GatewayResponseType } from '../gateway-problems';
 import type { GradualFunction } from './types';
 
 /**
@@ -28,13 +29,18 @@ export const STAGE_IDS = {
   dashboard: 'Dashboard',
 } as const;
 
-/** A gateway response's ID from its type, e.g. DEFAULT_4XX → GatewayResponseDefault4xx. */
-export const gatewayResponseId = (type: string) =>
-  `GatewayResponse${type
-    .toLowerCase()
-    .split('_')
-    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
-    .join('')}`;
+/**
+ * The gateway responses, by response type. These IDs were first written in serverless.yml and are kept:
+ * a renamed gateway response would be created under its new ID and then the old one deleted, which
+ * resets that response type to API Gateway's default.
+ */
+export const GATEWAY_RESPONSE_IDS = {
+  THROTTLED: 'GatewayResponseThrottled',
+  REQUEST_TOO_LARGE: 'GatewayResponseTooLarge',
+  INTEGRATION_TIMEOUT: 'GatewayResponseTimeout',
+  DEFAULT_4XX: 'GatewayResponseDefault4xx',
+  DEFAULT_5XX: 'GatewayResponseDefault5xx',
+} as const satisfies Record<GatewayResponseType, string>;
 
 /** The per-function alarms, by the logical ID suffix each gets after the function's own ID. */
 export const FUNCTION_ALARMS = {

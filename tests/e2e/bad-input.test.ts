@@ -100,7 +100,7 @@ describe('counter names and keys', () => {
     ['a NUL byte', '/hits/%00', 400, 'invalid-counter-name'],
     ['unicode', '/hits/caf%C3%A9-%F0%9F%A6%8A', 400, 'invalid-counter-name'],
     ['1,000 characters', `/hits/${'a'.repeat(1000)}`, 400, 'invalid-counter-name'],
-    ['a broken percent-escape', '/hits/%ZZ', 400, 'request-rejected'],
+    ['a broken percent-escape', '/hits/%ZZ', 400, 'gateway-rejected'],
   ])('refuses %s with a problem and counts nothing', async (_, path, status, slug) => {
     expectProblem(await send('POST', path), status, slug);
   });
@@ -163,7 +163,7 @@ describe('methods', () => {
     expectProblem(
       { status, headers: { 'content-type': /content-type: (\S+)/.exec(head)?.[1] }, body },
       400,
-      'request-rejected',
+      'gateway-rejected',
     );
   });
 });

@@ -53,6 +53,7 @@ interface Problem {
 
 async function problemOf(response: Response): Promise<Problem> {
   expect(response.headers.get('content-type')).toBe('application/problem+json');
+  expect(response.headers.get('x-function-version')).toBe('gateway');
   const body = (await response.json()) as Problem;
   expect(body.requestId).toEqual(expect.any(String));
   return body;
@@ -81,7 +82,7 @@ describe('the local gateway', () => {
   });
 
   it.each([
-    [400, '{"statusCode":400,"error":"Bad Request"}', 'request-rejected', undefined],
+    [400, '{"statusCode":400,"error":"Bad Request"}', 'gateway-rejected', undefined],
     [502, '', 'gateway-error', undefined],
     [504, '', 'gateway-timeout', 504],
     [413, '{"statusCode":413}', 'body-too-large', 413],
@@ -138,7 +139,8 @@ describe('the local gateway', () => {
       const answer = await raw(port, request);
       expect(answer).toMatch(/^HTTP\/1\.1 400 /);
       expect(answer).toContain('content-type: application/problem+json');
-      expect(answer).toContain('"type":"tag:canary-api,2026:problems/request-rejected"');
+      expect(answer).toContain('x-function-version: gateway');
+      expect(answer).toContain('"type":"tag:canary-api,2026:problems/gateway-rejected"');
     }
   });
 
