@@ -175,12 +175,14 @@ rmSync(workDir, { recursive: true, force: true });
 // 5. Load through HTTP, each cell on a fresh server: npm start, and the anchor in the same run.
 console.log('\nLoad: POST /hits/{counter} over HTTP, each cell on a freshly started server…');
 const mb = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(0)} MB`;
+const answered = (result: LoadResult, ms: number) =>
+  result.requestsPerSecond > 0 ? `${ms.toFixed(0)} ms` : '–';
 const cells = (result: LoadResult | undefined) =>
   result
     ? [
         result.requestsPerSecond.toFixed(0),
-        `${result.p50Ms.toFixed(0)} ms`,
-        `${result.p99Ms.toFixed(0)} ms`,
+        answered(result, result.p50Ms),
+        answered(result, result.p99Ms),
         String(result.failed),
         mb(result.peakRssBytes),
       ]
