@@ -2,7 +2,7 @@
  * `npm run rehearse -- [options]`: a whole canary deployment of a stage, on simulated time, offline.
  * Exit codes: 0 promoted, 1 rolled back or hook failed, 2 usage or setup error.
  */
-import { writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startEmbeddedDynamoDB } from '../../local/embedded-dynamodb';
 import { buildService, isGitRef } from '../rehearsal/build';
@@ -10,6 +10,7 @@ import { simulate } from '../rehearsal/engine';
 import { type EnvelopeCell, envelope, envelopeTable } from '../rehearsal/envelope';
 import { expectedTraffic } from '../rehearsal/expected-traffic';
 import { FAULT_GRAMMAR, parseFault } from '../rehearsal/fault';
+import { markdownSummary } from '../rehearsal/markdown';
 import { measureBuilds } from '../rehearsal/measure-builds';
 import { renderReport } from '../rehearsal/report';
 import type { RehearsalSummary } from '../rehearsal/summary';
@@ -17,7 +18,7 @@ import { createView } from '../view';
 
 const USAGE = `npm run rehearse -- [--stage prod] [--baseline <git ref>] [--candidate <git ref>]
   [--fault ${FAULT_GRAMMAR}] [--traffic <requests/s>] [--seed 1] [--ingestion-delay <s>]
-  [--envelope] [--json <file>] [--report rehearsal-report.html]`;
+  [--envelope] [--json <file>] [--report rehearsal-report.html] [--markdown <file>]`;
 
 function fail(sentence: string): never {
   console.error(`${sentence}\nUsage: ${USAGE}`);
@@ -40,6 +41,8 @@ function parse() {
       envelope: { type: 'boolean', default: false },
       json: { type: 'string' },
       report: { type: 'string', default: 'rehearsal-report.html' },
+      // The verdict and key figures in Markdown, e.g. $GITHUB_STEP_SUMMARY in a pull request's check.
+      markdown: { type: 'string' },
       speed: { type: 'string' },
       rate: { type: 'string' },
     },
@@ -132,5 +135,6 @@ if (values.json)
     `${JSON.stringify(cells ? { ...summary, envelope: cells } : summary, null, 2)}\n`,
   );
 writeFileSync(String(values.report), await renderReport(summary, cells));
+if (values.markdown) appendFileSync(values.markdown, markdownSummary(summary, `Rehearsal of ${stage}`));
 log(`report: ${values.report}`);
 process.exit(summary.outcome === 'promoted' ? 0 : 1);

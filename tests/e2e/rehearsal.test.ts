@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -152,6 +152,8 @@ describe('npm run rehearse', () => {
     timeout: 120_000,
   }, () => {
     const dir = mkdtempSync(join(tmpdir(), 'canary-api-rehearse-'));
+    // What a pull request's job summary already holds: the verdict is appended to it.
+    writeFileSync(join(dir, 'step-summary.md'), '# earlier step\n');
     const result = cli([
       '--stage',
       'staging',
@@ -160,6 +162,8 @@ describe('npm run rehearse', () => {
       join(dir, 'summary.json'),
       '--report',
       join(dir, 'report.html'),
+      '--markdown',
+      join(dir, 'step-summary.md'),
     ]);
     expect(result.status, result.stdout + result.stderr).toBe(0);
     expect(result.stdout).toMatch(/promoted: \d+ requests at 5\/s, 0 failed/);
@@ -172,5 +176,8 @@ describe('npm run rehearse', () => {
     });
     expect(summary.envelope).toHaveLength(35);
     expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain('Detection envelope');
+    expect(readFileSync(join(dir, 'step-summary.md'), 'utf8')).toMatch(
+      /^# earlier step\n## Rehearsal of staging: ✅ promoted/,
+    );
   });
 });

@@ -1,0 +1,45 @@
+import type { RehearsalSummary } from './summary';
+
+const VERDICT: Record<RehearsalSummary['outcome'], string> = {
+  promoted: '✅ promoted: no alarm fired and every hook passed',
+  rolled_back: '❌ rolled back: an alarm or the post-traffic hook stopped the release',
+  hook_failed: '❌ stopped before any user request: the pre-traffic hook failed',
+};
+
+const percent = (share: number) => `${Math.round(share * 100)} %`;
+const ratio = ({ failed, total }: { failed: number; total: number }) => `${failed} of ${total}`;
+
+/**
+ * The rehearsal's verdict and key figures as GitHub-flavoured Markdown, for a pull request's job
+ * summary: what a reviewer needs to decide, with the full report attached as an artifact.
+ */
+export function markdownSummary(summary: RehearsalSummary, title = 'Rehearsal'): string {
+  const { byVersion } = summary.requests;
+  const fired = summary.alarms.filter((alarm) => alarm.transitions.some((t) => t.to === 'ALARM'));
+  const lines = [
+    `## ${title}: ${VERDICT[summary.outcome]}`,
+    '',
+    `${summary.config} at ${summary.trafficPerSecond} requests/s, fault \`${summary.fault}\`, seed ${summary.seed}; the stack ends ${summary.stack}.`,
+    '',
+    '| | |',
+    '| --- | --- |',
+    `| failed requests, candidate | ${ratio(byVersion.candidate)} |`,
+    `| failed requests, baseline | ${ratio(byVersion.baseline)} |`,
+    `| highest candidate share | ${percent(summary.maxCandidateShare)} |`,
+    `| time to rollback | ${summary.timeToRollbackSeconds === null ? '–' : `${summary.timeToRollbackSeconds} s after the fault's first request`} |`,
+    `| alarms that fired | ${fired.map((alarm) => `\`${alarm.name}\``).join(', ') || 'none'} |`,
+    '',
+    '| function | outcome | why |',
+    '| --- | --- | --- |',
+    ...summary.functions.map(
+      (fn) => `| ${fn.key} | ${fn.outcome.replaceAll('_', ' ')} | ${fn.reason ?? ''} |`,
+    ),
+  ];
+  if (summary.notSimulated.length > 0) {
+    lines.push(
+      '',
+      `Not simulated: ${summary.notSimulated.map((missing) => `\`${missing.alarm}\``).join(', ')}.`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
