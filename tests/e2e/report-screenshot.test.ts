@@ -8,7 +8,8 @@ import { renderReport } from '../../ops/rehearsal/report';
 import { rolledBackSummary } from '../support/summary-fixture';
 
 // The report as a person sees it: rendered by Debian's Chromium, headless, and the picture checked.
-const CHROMIUM = '/usr/bin/chromium';
+// .ci/run passes the GitHub runner's Chrome as CHROMIUM; elsewhere Debian's Chromium.
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const available = existsSync(CHROMIUM);
 if (!available && process.env.CI)
   throw new Error(`${CHROMIUM} is missing; .ci/run installs Debian's chromium.`);
