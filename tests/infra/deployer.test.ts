@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +18,7 @@ import { canMatch } from '../support/iam/arn-match';
 import { checkGrants } from '../support/iam/check';
 import { referenceOrSkip } from '../support/iam/reference-or-skip';
 import { grantsOf, resolver } from '../support/iam/template-policies';
-import { validator } from '../support/validators';
+import { checkovVerdict, validator } from '../support/validators';
 
 // ops/deployer-roles.yml against what the stages really need: every action derived from the packaged
 // templates' resource types (CloudFormation's handler permissions) and the tools' own calls must be
@@ -182,26 +182,9 @@ describe('independent validators of the deployer role template', () => {
     () => {
       const file = join(outDir, 'deployer-roles.expanded.json');
       writeFileSync(file, JSON.stringify(roles));
-      const output = execFileSync(
-        checkov as string,
-        [
-          '-f',
-          file,
-          '--framework',
-          'cloudformation',
-          '--output',
-          'json',
-          '--quiet',
-          '--soft-fail',
-          '--skip-download',
-        ],
-        { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
-      );
-      const { summary, results } = JSON.parse(output);
-      expect(
-        results?.failed_checks?.map((check: Json) => `${check.check_id} ${check.resource}`) ?? [],
-      ).toEqual([]);
-      expect(summary.passed).toBeGreaterThan(10);
+      const verdict = checkovVerdict(checkov as string, file);
+      expect(verdict.failed).toEqual([]);
+      expect(verdict.passed).toBeGreaterThan(10);
     },
   );
 });

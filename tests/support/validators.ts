@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 
 /**
  * A command-line validator's path, or undefined with a printed reason; under CI=true a missing one is
@@ -14,4 +14,32 @@ export function validator(
   if (!found && process.env.CI) throw new Error(`${command} is not installed; .ci/run installs it.`);
   if (!found) console.warn(`Skipping the ${command} checks: ${command} is not installed (${install}).`);
   return found;
+}
+
+/** checkov's verdict on one CloudFormation file: counts, and each failed check as `<id> <resource>`. */
+export function checkovVerdict(checkov: string, file: string) {
+  const output = execFileSync(
+    checkov,
+    // --skip-download: no Prisma Cloud guideline look-ups; the checks themselves ship with checkov.
+    [
+      '-f',
+      file,
+      '--framework',
+      'cloudformation',
+      '--output',
+      'json',
+      '--quiet',
+      '--soft-fail',
+      '--skip-download',
+    ],
+    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+  );
+  const { summary, results } = JSON.parse(output) as {
+    summary: { passed: number; failed: number };
+    results?: { failed_checks?: { check_id: string; resource: string }[] };
+  };
+  return {
+    passed: summary.passed,
+    failed: (results?.failed_checks ?? []).map((check) => `${check.check_id} ${check.resource}`),
+  };
 }
