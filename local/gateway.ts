@@ -43,6 +43,8 @@ export interface GatewayOptions {
 
 export interface LocalGateway {
   url: string;
+  /** Client connections open right now (Node's server.getConnections). */
+  connections(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -87,20 +89,23 @@ function refuseUnparsable(error: NodeJS.ErrnoException, socket: Socket) {
   else refuse(socket, 400, GATEWAY_PROBLEMS.DEFAULT_4XX);
 }
 
-/** Reads the body up to `limit` bytes; undefined when it is larger (the rest is discarded by Node). */
-function readBody(incoming: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
+/**
+ * Reads the body up to `limit` bytes: `too-large` past it (Node discards the rest), `gone` when the
+ * client left before sending all of it, so that neither holds a turn.
+ */
+function readBody(incoming: IncomingMessage, limit: number): Promise<Buffer | 'too-large' | 'gone'> {
+  return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
     const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size <= limit) return chunks.push(chunk);
       incoming.off('data', onData);
-      resolve(undefined);
+      resolve('too-large');
     };
     incoming.on('data', onData);
     incoming.once('end', () => resolve(Buffer.concat(chunks)));
-    incoming.once('error', reject);
+    incoming.once('close', () => resolve(incoming.complete ? Buffer.concat(chunks) : 'gone'));
   });
 }
 
@@ -183,8 +188,11 @@ export async function startGateway(options: GatewayOptions): Promise<LocalGatewa
         return sendProblem(response, 429, GATEWAY_PROBLEMS.THROTTLED);
       }
       await turns(async () => {
-        const body = await readBody(incoming, maxBodyBytes).catch(() => undefined);
-        if (body === undefined) return sendProblem(response, 413, GATEWAY_PROBLEMS.REQUEST_TOO_LARGE);
+        // A client that gave up while it waited has no one to answer: its turn goes to the next.
+        if (incoming.socket.destroyed) return;
+        const body = await readBody(incoming, maxBodyBytes);
+        if (body === 'gone') return;
+        if (body === 'too-large') return sendProblem(response, 413, GATEWAY_PROBLEMS.REQUEST_TOO_LARGE);
         await forward(incoming, response, body);
       });
     },
@@ -197,6 +205,10 @@ export async function startGateway(options: GatewayOptions): Promise<LocalGatewa
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    connections: () =>
+      new Promise((resolve, reject) =>
+        server.getConnections((error, count) => (error ? reject(error) : resolve(count))),
+      ),
     close: () =>
       new Promise<void>((resolve) => {
         agent.destroy();

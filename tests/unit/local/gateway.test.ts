@@ -174,6 +174,55 @@ describe('the local gateway', () => {
     expect(peak).toBe(2);
   });
 
+  it('skips a queued request whose client gave up before its turn', async () => {
+    const held: ServerResponse[] = [];
+    const seen: string[] = [];
+    const local = await gateway(
+      await upstream((request, response) => {
+        seen.push(request.url ?? '');
+        held.push(response);
+        request.resume();
+      }),
+      { maxInFlight: 1 },
+    );
+    const until = async (done: () => boolean | Promise<boolean>) => {
+      while (!(await done())) await new Promise((resolve) => setTimeout(resolve, 5));
+    };
+    const first = fetch(`${local.url}/first`);
+    await until(() => held.length === 1);
+    const client = new AbortController();
+    const abandoned = fetch(`${local.url}/abandoned`, { signal: client.signal }).catch(() => 'aborted');
+    const last = fetch(`${local.url}/last`);
+    // Both wait behind /first; then one of them leaves, and the gateway sees its connection go.
+    await until(async () => (await local.connections()) === 3);
+    client.abort();
+    expect(await abandoned).toBe('aborted');
+    await until(async () => (await local.connections()) === 2);
+    held[0]?.writeHead(200, { 'x-function-version': '1' }).end('{}');
+    await until(() => held.length === 2);
+    held[1]?.writeHead(200, { 'x-function-version': '1' }).end('{}');
+    expect([(await first).status, (await last).status]).toEqual([200, 200]);
+    expect(seen).toEqual(['/first', '/last']);
+  });
+
+  it('frees the turn of a client that leaves halfway through its body', async () => {
+    const seen: string[] = [];
+    const local = await gateway(
+      await upstream((request, response) => {
+        seen.push(request.url ?? '');
+        handlerAnswer(request, response);
+      }),
+      { maxInFlight: 1 },
+    );
+    const socket = connect(Number(new URL(local.url).port), '127.0.0.1');
+    socket.write('POST /half HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nonly ten b');
+    while ((await local.connections()) === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    socket.destroy();
+    // With the turn still held, this would wait for ever; the test's timeout would say so.
+    expect((await fetch(`${local.url}/next`)).status).toBe(200);
+    expect(seen).toEqual(['/next']);
+  });
+
   it('sends a request again once when the kept-alive connection it reused was closed under it', async () => {
     const requestsOnSocket = new Map<unknown, number>();
     let received = 0;
