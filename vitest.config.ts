@@ -41,7 +41,7 @@ export default defineConfig({
             'tests/infra/**/*.test.ts',
             'tests/architecture/**/*.test.ts',
           ],
-          exclude: ['tests/infra/stages.test.ts', 'tests/infra/deployer.test.ts'],
+          exclude: ['tests/infra/stage-*.test.ts', 'tests/infra/deployer.test.ts'],
         },
       },
       {
@@ -50,10 +50,11 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'toolchain',
+          globalSetup: ['tests/support/scratch-setup.ts'],
           include: [
             'tests/e2e/**/*.test.ts',
             'tests/package/**/*.test.ts',
-            'tests/infra/stages.test.ts',
+            'tests/infra/stage-*.test.ts',
             'tests/infra/deployer.test.ts',
           ],
           fileParallelism: false,

@@ -1,6 +1,6 @@
 /**
  * CloudWatch Synthetics runtimes AWS no longer lets a canary be created with, so that CI fails on a
- * template that uses one (tests/infra/stages.test.ts). Checked 2026-11-24 against:
+ * template that uses one (tests/infra/stage-delivery.test.ts). Checked 2026-11-24 against:
  * - "Runtime versions support policy" (CloudWatch User Guide, CloudWatch_Synthetics_Runtime_Support_Policy):
  *   the table of deprecation dates; "When any component of a runtime version is no longer supported,
  *   that Synthetics runtime version is deprecated. You can't create canaries using deprecated runtime versions."

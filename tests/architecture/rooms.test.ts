@@ -66,4 +66,11 @@ describe('the rooms', () => {
     );
     expect(readers).toEqual(['lib/config.ts']);
   });
+
+  it('keep every source small, and anything untyped a thin entry', () => {
+    const lines = (file: string) => readFileSync(file, 'utf8').split('\n').length;
+    const tooLong = sources.filter((file) => lines(file) > 300);
+    const thickJavaScript = sources.filter((file) => !file.endsWith('.ts') && lines(file) > 60);
+    expect({ tooLong, thickJavaScript }).toEqual({ tooLong: [], thickJavaScript: [] });
+  });
 });

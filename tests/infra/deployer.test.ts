@@ -1,11 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { parse } from 'yaml';
 import type { Json, Template } from '../../delivery/template/types';
-import { packageService } from '../../local/packaged-service';
 import {
   deployerNeeds,
   HANDLER_SOURCE,
@@ -18,6 +16,7 @@ import { canMatch } from '../support/iam/arn-match';
 import { checkGrants } from '../support/iam/check';
 import { referenceOrSkip } from '../support/iam/reference-or-skip';
 import { grantsOf, resolver } from '../support/iam/template-policies';
+import { packagedStage } from '../support/packaged-stages';
 import { checkovVerdict, validator } from '../support/validators';
 
 // ops/deployer-roles.yml against what the stages really need: every action derived from the packaged
@@ -30,19 +29,15 @@ const REPOSITORY = 'example-org/canary-api';
 const STAGES = { dev: {}, qa: { apiGatewayCloudWatchRole: 'create' } } as const;
 type Stage = keyof typeof STAGES;
 
-const outDir = mkdtempSync(join(tmpdir(), 'canary-api-deployer-'));
 const stageTemplates = {} as Record<Stage, Template>;
 const source: Json = parse(readFileSync(ROLE_FILE, 'utf8'));
 const roles = expandTemplate(source, { GitHubRepository: REPOSITORY, Stages: Object.keys(STAGES).join(',') });
 
 beforeAll(async () => {
   for (const [stage, params] of Object.entries(STAGES) as [Stage, Record<string, string>][]) {
-    await packageService(join(outDir, stage), stage, process.cwd(), params);
-    const file = join(outDir, stage, 'cloudformation-template-update-stack.json');
-    stageTemplates[stage] = JSON.parse(readFileSync(file, 'utf8'));
+    stageTemplates[stage] = (await packagedStage(stage, params)).template;
   }
 }, 240_000);
-afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
 const grantsFor = (stage: Stage) =>
   grantsOf(roles, 'canary-api-deployers').filter((grant) => grant.where.endsWith(`Policy${stage}`));
@@ -180,7 +175,7 @@ describe('independent validators of the deployer role template', () => {
     'checkov fails no check on the roles as CloudFormation expands them',
     { timeout: 120_000 },
     () => {
-      const file = join(outDir, 'deployer-roles.expanded.json');
+      const file = join(inject('runScratch'), 'deployer-roles.expanded.json');
       writeFileSync(file, JSON.stringify(roles));
       const verdict = checkovVerdict(checkov as string, file);
       expect(verdict.failed).toEqual([]);

@@ -1,110 +1,31 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { functionKey } from '../../delivery/function-key';
 import { checksFor } from '../../delivery/smoke-checks';
 import { DEPRECATED_SYNTHETICS_RUNTIMES } from '../../delivery/template/synthetics-runtimes';
-import { packageService } from '../../local/packaged-service';
-import { planFromTemplate, scheduleIntervalMs, type Template } from '../../ops/rehearsal/plan';
-import { checkTemplate } from '../support/iam/check';
-import { referenceOrSkip } from '../support/iam/reference-or-skip';
-import { checkovVerdict, validator } from '../support/validators';
+import { planFromTemplate, scheduleIntervalMs } from '../../ops/rehearsal/plan';
+import {
+  API_FUNCTIONS,
+  type Json,
+  ofType,
+  packageEveryStage,
+  refTo,
+  resourceIn,
+  STAGES,
+  type Stage,
+  stageTemplates,
+  versionOf,
+} from '../support/stage-templates';
 
-// Each stage's template exactly as `sls deploy --stage <stage>` would send it, asserted on the
-// properties that make a release safe, then handed to two independent validators.
+// Each stage's template exactly as `sls deploy --stage <stage>` would send it, asserted on what makes a
+// release safe: the alias, the traffic shift, the hooks, the alarms that judge the new version, the
+// Synthetics canary, the dashboard, and what the rehearsal reads from it. Its resources, their limits
+// and the independent validators: stage-resources.test.ts.
 
-// biome-ignore lint/suspicious/noExplicitAny: CloudFormation JSON is untyped; the assertions check its shape.
-type Json = Record<string, any>;
-interface Resource {
-  Type: string;
-  Properties: Json;
-  Metadata?: Json;
-  DependsOn?: string[];
-  DeletionPolicy?: string;
-  UpdateReplacePolicy?: string;
-  UpdatePolicy?: Json;
-}
-
-interface StageExpectation {
-  deploymentType: string;
-  logRetentionDays: number;
-  rateLimit: number;
-  tableRetained: boolean;
-  canarySchedule: string;
-  /** `--param` values the stage is packaged with. */
-  params?: Record<string, string>;
-}
-
-const STAGES = {
-  dev: {
-    deploymentType: 'AllAtOnce',
-    logRetentionDays: 7,
-    rateLimit: 50,
-    tableRetained: false,
-    canarySchedule: 'rate(1 hour)',
-  },
-  staging: {
-    deploymentType: 'Linear10PercentEvery1Minute',
-    logRetentionDays: 30,
-    rateLimit: 100,
-    tableRetained: false,
-    canarySchedule: 'rate(10 minutes)',
-  },
-  prod: {
-    deploymentType: 'Canary10Percent5Minutes',
-    logRetentionDays: 90,
-    rateLimit: 500,
-    tableRetained: true,
-    canarySchedule: 'rate(1 minute)',
-  },
-  // Any other stage name takes the default params; this one also creates the account's API Gateway
-  // logging role, as a first stage in a fresh account would (--param apiGatewayCloudWatchRole=create).
-  qa: {
-    deploymentType: 'AllAtOnce',
-    logRetentionDays: 14,
-    rateLimit: 50,
-    tableRetained: false,
-    canarySchedule: 'rate(1 hour)',
-    params: { apiGatewayCloudWatchRole: 'create' },
-  },
-} as const satisfies Record<string, StageExpectation>;
-type Stage = keyof typeof STAGES;
-const API_FUNCTIONS = ['Hello', 'Echo', 'Hits', 'Health', 'Fallback'];
-
-const outDir = mkdtempSync(join(tmpdir(), 'canary-api-stages-'));
-const templates = {} as Record<
-  Stage,
-  { file: string; resources: Record<string, Resource>; outputs: Json; template: Template }
->;
-
-beforeAll(async () => {
-  for (const stage of Object.keys(STAGES) as Stage[]) {
-    const { params = {} } = STAGES[stage] as StageExpectation;
-    await packageService(join(outDir, stage), stage, process.cwd(), params);
-    const file = join(outDir, stage, 'cloudformation-template-update-stack.json');
-    const template = JSON.parse(readFileSync(file, 'utf8'));
-    templates[stage] = { file, resources: template.Resources, outputs: template.Outputs, template };
-  }
-}, 320_000);
-afterAll(() => rmSync(outDir, { recursive: true, force: true }));
-
-const ofType = (stage: Stage, type: string) =>
-  Object.entries(templates[stage].resources).filter(([, resource]) => resource.Type === type);
-const refTo = (value: unknown) => (value as Json | undefined)?.Ref;
-const versionOf = (stage: Stage, fn: string) =>
-  ofType(stage, 'AWS::Lambda::Version').find(
-    ([, version]) => refTo(version.Properties.FunctionName) === `${fn}LambdaFunction`,
-  )?.[0];
+packageEveryStage();
 
 describe.each(Object.keys(STAGES) as Stage[])('the %s template', (stage) => {
   const expected = STAGES[stage];
-  const resource = (id: string) => {
-    const found = templates[stage].resources[id];
-    if (!found) throw new Error(`${id} is not in the ${stage} template`);
-    return found;
-  };
+  const resource = resourceIn(stage);
 
   it('serves every API function through the alias live, never $LATEST', () => {
     for (const fn of API_FUNCTIONS) {
@@ -275,93 +196,6 @@ describe.each(Object.keys(STAGES) as Stage[])('the %s template', (stage) => {
     expect(bucket.LifecycleConfiguration.Rules[0]).toMatchObject({ Status: 'Enabled', ExpirationInDays: 30 });
   });
 
-  it('grants least privilege: no wildcard actions, no FullAccess policies, DynamoDB only on the table', () => {
-    for (const [id, role] of ofType(stage, 'AWS::IAM::Role')) {
-      for (const arn of role.Properties.ManagedPolicyArns ?? [])
-        expect(JSON.stringify(arn), id).not.toMatch(/FullAccess/);
-      const statements = (role.Properties.Policies ?? []).flatMap(
-        (policy: Json) => policy.PolicyDocument.Statement,
-      );
-      for (const statement of statements) {
-        for (const action of [statement.Action].flat()) expect(action, id).not.toMatch(/\*/);
-        if ([statement.Action].flat().some((action: string) => action.startsWith('dynamodb:'))) {
-          expect(statement.Resource, id).toEqual({ 'Fn::GetAtt': ['CountersTable', 'Arn'] });
-        }
-      }
-    }
-    const health = JSON.stringify(resource('HealthFunctionRole').Properties.Policies);
-    expect(health).toContain('dynamodb:GetItem');
-    expect(health).not.toMatch(/dynamodb:(Put|Update|Delete)Item/);
-    expect(JSON.stringify(resource('StatelessFunctionRole'))).not.toContain('dynamodb');
-  });
-
-  it('keeps the table on demand, recoverable and encrypted; retained and protected in prod only', () => {
-    const table = resource('CountersTable');
-    expect(table.Properties.BillingMode).toBe('PAY_PER_REQUEST');
-    expect(table.Properties.PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled).toBe(true);
-    expect(table.Properties.SSESpecification.SSEEnabled).toBe(true);
-    expect(table.Properties.DeletionProtectionEnabled).toBe(expected.tableRetained);
-    expect([table.DeletionPolicy, table.UpdateReplacePolicy]).toEqual(
-      expected.tableRetained ? ['Retain', 'Retain'] : ['Delete', 'Delete'],
-    );
-  });
-
-  it('throttles, traces and logs the API stage explicitly', () => {
-    const stageResource = resource('ApiGatewayStage').Properties;
-    expect(stageResource.StageName).toBe(stage);
-    expect(stageResource.TracingEnabled).toBe(true);
-    expect(stageResource.MethodSettings[0]).toMatchObject({
-      ThrottlingRateLimit: expected.rateLimit,
-      MetricsEnabled: false,
-    });
-    expect(stageResource.AccessLogSetting.DestinationArn).toEqual({
-      'Fn::GetAtt': ['ApiAccessLogGroup', 'Arn'],
-    });
-    for (const [, deployment] of ofType(stage, 'AWS::ApiGateway::Deployment')) {
-      expect(deployment.Properties.StageName).toBeUndefined();
-    }
-  });
-
-  it('touches the account-wide API Gateway logging role only when asked to create it, and then keeps it', () => {
-    const creates = (STAGES[stage] as StageExpectation).params?.apiGatewayCloudWatchRole === 'create';
-    expect(ofType(stage, 'AWS::ApiGateway::Account')).toHaveLength(creates ? 1 : 0);
-    for (const [id, found] of ofType(stage, 'AWS::ApiGateway::Account')) {
-      expect(found.DeletionPolicy, id).toBe('Retain');
-      expect(resource(found.Properties.CloudWatchRoleArn['Fn::GetAtt'][0]).DeletionPolicy).toBe('Retain');
-    }
-  });
-
-  it('answers gateway errors in problem+json too', () => {
-    const types = ofType(stage, 'AWS::ApiGateway::GatewayResponse').map(
-      ([, response]) => response.Properties,
-    );
-    const responseTypes = types.map((response) => response.ResponseType);
-    expect(responseTypes).toEqual(expect.arrayContaining(['DEFAULT_4XX', 'DEFAULT_5XX']));
-    // Two resources for one response type would overwrite each other, and deleting one resets both.
-    expect(new Set(responseTypes).size).toBe(responseTypes.length);
-    for (const response of types) {
-      expect(response.ResponseParameters['gatewayresponse.header.Content-Type']).toBe(
-        "'application/problem+json'",
-      );
-      expect(() =>
-        JSON.parse(
-          response.ResponseTemplates['application/json'].replaceAll('$context.error.messageString', '"x"'),
-        ),
-      ).not.toThrow();
-    }
-  });
-
-  it(`keeps logs ${expected.logRetentionDays} days and traces every function`, () => {
-    for (const [id, group] of ofType(stage, 'AWS::Logs::LogGroup')) {
-      expect(group.Properties.RetentionInDays, id).toBe(expected.logRetentionDays);
-    }
-    for (const [id, fn] of ofType(stage, 'AWS::Lambda::Function')) {
-      expect(fn.Properties.TracingConfig, id).toEqual({ Mode: 'Active' });
-      expect(fn.Properties.Runtime, id).toMatch(/^nodejs(22|24)\.x$/);
-      expect(fn.Properties.LoggingConfig?.LogFormat, id).toBe('JSON');
-    }
-  });
-
   it('draws a dashboard of traffic per version, errors, p99, canary success and alarm states', () => {
     const body = JSON.parse(resource('Dashboard').Properties.DashboardBody['Fn::Sub']);
     const titles = body.widgets.map((widget: Json) => widget.properties.title);
@@ -386,7 +220,7 @@ describe.each(Object.keys(STAGES) as Stage[])('the %s template', (stage) => {
   });
 
   it('gives the rehearsal every group and alarm to simulate, with references resolved to the new version', () => {
-    const plan = planFromTemplate(templates[stage].template, {
+    const plan = planFromTemplate(stageTemplates[stage].template, {
       candidateVersion: '2',
       metricsNamespace: 'CanaryApi',
       functionNamePrefix: `canary-api-${stage}-`,
@@ -420,61 +254,4 @@ describe.each(Object.keys(STAGES) as Stage[])('the %s template', (stage) => {
       `canary-api-${stage}`,
     ]);
   });
-
-  it('holds no secrets and outputs the URL, the canary name and the dashboard URL', () => {
-    for (const [id, fn] of ofType(stage, 'AWS::Lambda::Function')) {
-      for (const name of Object.keys(fn.Properties.Environment?.Variables ?? {})) {
-        expect(name, id).not.toMatch(/SECRET|PASSWORD|ACCESS_KEY|PRIVATE/);
-      }
-    }
-    expect(JSON.stringify(templates[stage].resources)).not.toMatch(/AKIA[0-9A-Z]{16}/);
-    expect(Object.keys(templates[stage].outputs)).toEqual(
-      expect.arrayContaining(['ApiUrl', 'SyntheticsCanaryName']),
-    );
-  });
-});
-
-const cfnLint = validator('cfn-lint');
-const checkov = validator('checkov');
-
-const iamReference = referenceOrSkip();
-
-describe('independent validators', () => {
-  it.skipIf(!iamReference)(
-    'every IAM grant of every stage matches the resource types its actions accept (Service Authorization Reference)',
-    () => {
-      for (const [stage, { template }] of Object.entries(templates)) {
-        const findings = checkTemplate(
-          iamReference as NonNullable<typeof iamReference>,
-          template,
-          `canary-api-${stage}`,
-        );
-        expect({ stage, findings }).toEqual({ stage, findings: [] });
-      }
-    },
-  );
-
-  it.skipIf(!cfnLint)('cfn-lint finds no error and no warning in any stage template', () => {
-    const files = Object.values(templates).map((template) => template.file);
-    const result = spawnSync(cfnLint as string, files, { encoding: 'utf8' });
-    expect(result.stdout + result.stderr).toBe('');
-    expect(result.status).toBe(0);
-  });
-
-  it.skipIf(!checkov)(
-    'checkov fails no check in any stage template; every skip says why',
-    { timeout: 180_000 },
-    () => {
-      for (const [stage, { file, resources }] of Object.entries(templates)) {
-        const verdict = checkovVerdict(checkov as string, file);
-        expect({ stage, failed: verdict.failed }).toEqual({ stage, failed: [] });
-        expect(verdict.passed).toBeGreaterThan(100);
-        for (const [id, resource] of Object.entries(resources)) {
-          for (const skip of resource.Metadata?.checkov?.skip ?? []) {
-            expect(skip.comment?.length ?? 0, `${stage} ${id} ${skip.id}`).toBeGreaterThan(40);
-          }
-        }
-      }
-    },
-  );
 });

@@ -1,0 +1,32 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { inject } from 'vitest';
+import type { Template } from '../../delivery/template/types';
+import { packageService } from '../../local/packaged-service';
+
+export interface PackagedStage {
+  /** The template file, for the command-line validators. */
+  file: string;
+  template: Template;
+}
+
+/**
+ * A stage's template exactly as `sls deploy --stage <stage>` would send it. Packaging takes seconds per
+ * stage, and the stage and deployer tests read the same templates, so each (stage, params) is packaged
+ * once per test run into the run's scratch folder (the toolchain project runs its files one at a time,
+ * so no two files package the same stage at once).
+ */
+export async function packagedStage(
+  stage: string,
+  params: Record<string, string> = {},
+): Promise<PackagedStage> {
+  const name = [stage, ...Object.entries(params).map(([key, value]) => `${key}=${value}`)].join(',');
+  const outDir = join(inject('runScratch'), `stage-${name}`);
+  const done = join(outDir, '.packaged');
+  if (!existsSync(done)) {
+    await packageService(outDir, stage, process.cwd(), params);
+    writeFileSync(done, '');
+  }
+  const file = join(outDir, 'cloudformation-template-update-stack.json');
+  return { file, template: JSON.parse(readFileSync(file, 'utf8')) };
+}
