@@ -41,6 +41,7 @@ export async function startTestDynamoDB(): Promise<EmbeddedDynamoDB> {
   return {
     ...started,
     close: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = once(child, 'exit');
       child.disconnect();
       await exited;

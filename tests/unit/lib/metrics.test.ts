@@ -16,12 +16,14 @@ describe('recordResponse', () => {
   afterEach(() => {
     vi.unstubAllEnvs();
     vi.restoreAllMocks();
+    vi.useRealTimers();
   });
 
   it('writes one high-resolution EMF line per answer, with 5xx counted per version', async () => {
     const { recordResponse } = await loadWithMetrics('true');
     const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     const context = lambdaContext({ functionName: 'canary-api-test-fn', version: '12', qualifier: '12' });
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.UTC(2026, 10, 24, 12) });
     recordResponse(context, 200);
     recordResponse(context, 503);
     const [ok, failed] = capturedLines(write);
@@ -43,7 +45,7 @@ describe('recordResponse', () => {
       ServerErrors: 0,
     });
     expect(failed).toMatchObject({ ExecutedVersion: '12', ServerErrors: 1 });
-    expect(Math.abs(ok._aws.Timestamp - Date.now())).toBeLessThan(5_000);
+    expect(ok._aws.Timestamp).toBe(Date.UTC(2026, 10, 24, 12));
   });
 
   it('names the alias it was invoked through, as Lambda does for the Resource dimension', async () => {
