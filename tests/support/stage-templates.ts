@@ -72,7 +72,7 @@ export function packageEveryStage() {
   beforeAll(async () => {
     for (const stage of Object.keys(STAGES) as Stage[]) {
       const { params = {} } = STAGES[stage] as StageExpectation;
-      const { file } = await packagedStage(stage, params);
+      const file = await packagedStage(stage, params);
       const template = JSON.parse(readFileSync(file, 'utf8'));
       stageTemplates[stage] = { file, resources: template.Resources, outputs: template.Outputs, template };
     }

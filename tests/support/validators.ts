@@ -43,3 +43,9 @@ export function checkovVerdict(checkov: string, file: string) {
     failed: (results?.failed_checks ?? []).map((check) => `${check.check_id} ${check.resource}`),
   };
 }
+
+/** cfn-lint's verdict on CloudFormation files: its exit status and everything it printed (nothing when clean). */
+export function cfnLintVerdict(cfnLint: string, files: readonly string[]) {
+  const result = spawnSync(cfnLint, files, { encoding: 'utf8' });
+  return { status: result.status, output: result.stdout + result.stderr };
+}
