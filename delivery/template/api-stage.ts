@@ -51,6 +51,15 @@ const ACCESS_LOG_FORMAT = JSON.stringify({
   error: '$context.error.responseType',
 });
 
+/** Gives the REST API its stage's tags, which its stages, deployments and methods inherit for access control. */
+export function tagRestApi(template: Template, names: StageNames): void {
+  const api = template.Resources[EXTERNAL_IDS.restApi];
+  if (!api) throw new Error(`The template has no ${EXTERNAL_IDS.restApi} to tag.`);
+  const ours = new Set(names.apiTags.map((tag) => tag.Key));
+  const others = ((api.Properties?.Tags ?? []) as Json[]).filter((tag) => !ours.has(tag.Key));
+  api.Properties = { ...api.Properties, Tags: [...others, ...names.apiTags] };
+}
+
 /** The one AWS::ApiGateway::Deployment of the compiled template. */
 export function apiDeploymentId(template: Template): string | undefined {
   return Object.keys(template.Resources).find(

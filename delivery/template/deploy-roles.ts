@@ -13,25 +13,21 @@ export interface DeployRolesInput {
   hookFunctionIds: readonly string[];
   /** The canary plugin's AWS::CodeDeploy::Application. */
   applicationId: string;
-  /** What the names of all alarms of the stage start with, `<service>-<stage>-`. */
-  alarmNamePrefix: string;
 }
 
 const versionsOf = (functions: readonly GradualFunction[]) =>
   functions.map((fn) => ({ 'Fn::Sub': `\${${fn.logicalId}.Arn}:*` }));
 
 /**
- * CodeDeploy may read the states of this stage's alarms, move the aliases and invoke the hooks. Lambda
+ * CodeDeploy may read the states of alarms, move the aliases and invoke the hooks. Lambda
  * authorizes GetAlias and UpdateAlias on the unqualified function ARN (Service Authorization
  * Reference: resource type `function`); a `function:NAME:*` grant would match versions and aliases
- * only, and the first traffic shift would be denied. DescribeAlarms is scoped to alarms (resource type
- * `alarm`): every alarm a deployment group watches is named `<service>-<stage>-…`.
+ * only, and the first traffic shift would be denied. DescribeAlarms is granted on `*`, as AWS's own
+ * AWSCodeDeployRoleForLambda grants it: a call without an AlarmNames filter is authorized on
+ * `alarm:*`, which no `alarm:<prefix>*` grant matches, CodeDeploy does not document how it calls it,
+ * and with IgnorePollAlarmFailure false a refusal stops every deployment. It reads alarm states only.
  */
-export function codeDeployServiceRole({
-  functions,
-  hookFunctionIds,
-  alarmNamePrefix,
-}: DeployRolesInput): Resource {
+export function codeDeployServiceRole({ functions, hookFunctionIds }: DeployRolesInput): Resource {
   return {
     Type: 'AWS::IAM::Role',
     Properties: {
@@ -50,9 +46,7 @@ export function codeDeployServiceRole({
               {
                 Effect: 'Allow',
                 Action: 'cloudwatch:DescribeAlarms',
-                Resource: {
-                  'Fn::Sub': `arn:\${AWS::Partition}:cloudwatch:\${AWS::Region}:\${AWS::AccountId}:alarm:${alarmNamePrefix}*`,
-                },
+                Resource: '*',
               },
               {
                 Effect: 'Allow',
@@ -97,9 +91,13 @@ export function deployHookPolicy({ functions, applicationId }: DeployRolesInput)
           { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: versionsOf(functions) },
           {
             Effect: 'Allow',
-            Action: ['codedeploy:GetDeployment', 'codedeploy:PutLifecycleEventHookExecutionStatus'],
+            Action: 'codedeploy:GetDeployment',
             Resource: codeDeployArn(`deploymentgroup:\${${applicationId}}/*`),
           },
+          // The Service Authorization Reference gives this action no resource type (only "*" authorizes
+          // it), while the CodeDeploy User Guide and AWS CDK scope it to the deployment group: "*" is the
+          // one grant that works under both readings (docs/operating.md, simulator and sources).
+          { Effect: 'Allow', Action: 'codedeploy:PutLifecycleEventHookExecutionStatus', Resource: '*' },
           {
             Effect: 'Allow',
             Action: 'codedeploy:GetApplicationRevision',

@@ -1,11 +1,12 @@
 import { apiErrorRateAlarm, functionAlarms } from './alarms';
-import { apiDeploymentId, apiStage, cloudWatchRoleMode } from './api-stage';
+import { apiDeploymentId, apiStage, cloudWatchRoleMode, tagRestApi } from './api-stage';
 import { dashboard } from './dashboard';
 import { orderAliasUpdates } from './deploy-order';
 import { codeDeployServiceRole, deployHookPolicy } from './deploy-roles';
 import { addGatewayResponses } from './gateway-responses';
 import { scopeInvokePermissions } from './invoke-permissions';
 import { STAGE_IDS, stageNames } from './names';
+import { applyPermissionsBoundary, boundaryArn, boundaryMode } from './permissions-boundary';
 import { syntheticsCanary } from './synthetics';
 
 import { dropDependenciesImpliedByRoles, recordCheckovSkips } from './template-hygiene';
@@ -82,6 +83,7 @@ export function addDeliveryResources(template: Template, input: DeliveryInput): 
   const deploymentId = apiDeploymentId(template);
   if (!deploymentId) throw new Error('The template has no API Gateway deployment to give a stage.');
   delete template.Resources[deploymentId]?.Properties?.StageName;
+  tagRestApi(template, names);
   addGatewayResponses(template, deploymentId);
   const board = dashboard({
     functions: withAlarms,
@@ -95,7 +97,6 @@ export function addDeliveryResources(template: Template, input: DeliveryInput): 
     functions,
     hookFunctionIds: input.hookFunctionIds,
     applicationId: input.applicationId,
-    alarmNamePrefix: names.alarm(''),
   };
   Object.assign(
     template.Resources,
@@ -113,9 +114,15 @@ export function addDeliveryResources(template: Template, input: DeliveryInput): 
 }
 
 /** Last touches, once the canary plugin has added its resources too. */
-export function finishTemplate(template: Template, settings: Pick<DeliverySettings, 'checkovSkips'>): void {
+export function finishTemplate(
+  template: Template,
+  settings: Pick<DeliverySettings, 'checkovSkips' | 'permissionsBoundary'>,
+  stage: { service: string; stage: string },
+): void {
   orderAliasUpdates(template);
   scopeInvokePermissions(template);
+  const names = stageNames(stage.service, stage.stage);
+  applyPermissionsBoundary(template, boundaryArn(boundaryMode(settings.permissionsBoundary), names));
   dropDependenciesImpliedByRoles(template);
   recordCheckovSkips(template, settings.checkovSkips);
 }

@@ -8,6 +8,13 @@ import type { Json, Resource, Template } from './types';
  * osls grants every function `<api id>/*\/*`, so any method and path of the API could invoke any of them.
  */
 
+/**
+ * The path of a source ARN for a resource path: API Gateway invokes with the request's real path
+ * (`/hits/signups`), and ArnLike reads `{counter}` as text, so every `{name}` and `{proxy+}` becomes `*`,
+ * as samtranslator's SwaggerEditor.get_path_without_trailing_slash writes them (SAM issue #110).
+ */
+export const sourceArnPath = (path: string) => path.replace(/\{[A-Za-z0-9._-]+\+?\}/g, '*');
+
 const isRoot = (resourceId: Json) => resourceId['Fn::GetAtt']?.[1] === 'RootResourceId';
 
 /** A method's resource path, e.g. `/hits/{counter}`, from its chain of AWS::ApiGateway::Resource. */
@@ -41,7 +48,7 @@ export function scopeInvokePermissions(template: Template): void {
     delete template.Resources[permissionId];
     for (const [methodId, method] of callers) {
       const verb = method.Properties?.HttpMethod === 'ANY' ? '*' : method.Properties?.HttpMethod;
-      const path = resourcePath(template, method.Properties?.ResourceId);
+      const path = sourceArnPath(resourcePath(template, method.Properties?.ResourceId));
       const scopedId = `${permissionId}${methodId.replace(/^ApiGatewayMethod/, '')}`;
       // osls makes each method wait for its function's permission; it now waits for its own.
       method.DependsOn = method.DependsOn?.map((id) => (id === permissionId ? scopedId : id));

@@ -59,8 +59,16 @@ export const functionAlarmId = (fn: GradualFunction, alarm: FunctionAlarm) =>
 export const deploymentGroupId = (fn: GradualFunction) => `${fn.logicalId}DeploymentGroup`;
 export const aliasId = (fn: GradualFunction, alias: string) => `${fn.logicalId}Alias${alias}`;
 
+/**
+ * Stage names the deployer roles' own names would fall under: the `deployer` stage's grants on
+ * `<service>-deployer-*` would reach the deployer roles themselves (ops/deployer-roles.yml refuses it too).
+ */
+export const RESERVED_STAGES = ['deployer'] as const;
+
 /** Physical names of one stage of the service. */
 export function stageNames(service: string, stage: string) {
+  if ((RESERVED_STAGES as readonly string[]).includes(stage))
+    throw new Error(`The stage name "${stage}" is reserved: ${service}-${stage}-* names the deployer roles.`);
   const prefix = `${service}-${stage}`;
   return {
     /** The stack, the dashboard and the Synthetics canary (which must stay within 21 characters). */
@@ -71,6 +79,16 @@ export function stageNames(service: string, stage: string) {
     alarm: (suffix: string) => `${prefix}-${suffix}`,
     functionAlarm: (key: string, suffix: string) => `${prefix}-${key}-${suffix}`,
     accessLogGroup: `/aws/api-gateway/${prefix}`,
+    /**
+     * The REST API's tags: ops/deployer-roles.yml lets a stage's deployer change an API only when they
+     * name its stage (API Gateway's ARNs carry generated IDs; STAGE is also osls's stack tag).
+     */
+    apiTags: [
+      { Key: 'SERVICE', Value: service },
+      { Key: 'STAGE', Value: stage },
+    ],
+    /** The managed policy ops/deployer-roles.yml creates as the stage's permissions boundary. */
+    boundaryPolicy: `${prefix}-boundary`,
   };
 }
 export type StageNames = ReturnType<typeof stageNames>;

@@ -13,7 +13,10 @@ class ServerlessDelivery {
     this.hooks = {
       'after:aws:package:finalize:mergeCustomProviderResources': () => this.addResources(),
       'before:aws:package:finalize:saveServiceState': () =>
-        finishTemplate(this.template, serverless.service.custom.delivery),
+        finishTemplate(this.template, serverless.service.custom.delivery, {
+          service: serverless.service.service,
+          stage: serverless.getProvider('aws').getStage(),
+        }),
     };
   }
 

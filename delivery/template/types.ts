@@ -49,4 +49,6 @@ export interface DeliverySettings {
   throttlingRateLimit: number;
   throttlingBurstLimit: number;
   checkovSkips: Record<string, { id: string; comment: string }[]>;
+  /** See BoundaryMode in permissions-boundary.ts; validated there. */
+  permissionsBoundary?: string;
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { codeDeployServiceRole } from '../../delivery/template/deploy-roles';
 import type { Template } from '../../delivery/template/types';
 import { canMatch } from '../support/iam/arn-match';
-import { checkGrants, checkTemplate } from '../support/iam/check';
+import { checkGrants, checkTemplate, WILDCARD_GRANTS } from '../support/iam/check';
 import { acceptedArns, REFERENCE_ADDITIONS } from '../support/iam/reference';
 import { referenceOrSkip } from '../support/iam/reference-or-skip';
 
@@ -130,10 +130,9 @@ describe.skipIf(!reference)('checkGrants', () => {
           ],
           hookFunctionIds: ['PreTrafficLambdaFunction'],
           applicationId: 'App',
-          alarmNamePrefix: 'canary-api-prod-',
         }),
       },
     };
-    expect(checkTemplate(ref, now, 'canary-api-prod')).toEqual([]);
+    expect(checkTemplate(ref, now, 'canary-api-prod', WILDCARD_GRANTS)).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkTemplate } from '../support/iam/check';
+import { checkTemplate, WILDCARD_GRANTS } from '../support/iam/check';
 import { referenceOrSkip } from '../support/iam/reference-or-skip';
 import {
   type Json,
@@ -136,6 +136,7 @@ describe('independent validators', () => {
           iamReference as NonNullable<typeof iamReference>,
           template,
           `canary-api-${stage}`,
+          WILDCARD_GRANTS,
         );
         expect({ stage, findings }).toEqual({ stage, findings: [] });
       }

@@ -11,6 +11,18 @@ export interface Finding {
   problem: string;
 }
 
+/**
+ * Actions granted on `*` although they could be scoped, each with why. DescribeAlarms: AWS's
+ * AWSCodeDeployRoleForLambda grants it on `*`; a call without an AlarmNames filter is authorized on
+ * `alarm:*` (AccessDenied reports: aws-samples/amazon-cloudwatch-auto-alarms #1, aws-cdk #29171), and
+ * neither CodeDeploy nor CloudFormation's alarm handler documents which form it sends.
+ */
+export const WILDCARD_GRANTS: Readonly<Record<string, string>> = {
+  'cloudwatch:DescribeAlarms': 'read-only alarm states; the unfiltered call is authorized on alarm:*',
+  'codedeploy:PutLifecycleEventHookExecutionStatus':
+    'the Service Authorization Reference lists no resource type for it; the CodeDeploy User Guide the deployment group',
+};
+
 type Reference = NonNullable<ReturnType<typeof loadReference>>;
 
 /**

@@ -4,6 +4,7 @@ import {
   apiStage,
   type CloudWatchRoleMode,
   cloudWatchRoleMode,
+  tagRestApi,
 } from '../../../../delivery/template/api-stage';
 import { compiledTemplate, names } from './inputs';
 
@@ -83,5 +84,27 @@ describe('apiDeploymentId', () => {
   it('finds the deployment osls compiled, whatever its generated suffix', () => {
     expect(apiDeploymentId(compiledTemplate())).toBe('ApiGatewayDeployment1795483107507');
     expect(apiDeploymentId({ Resources: {} })).toBeUndefined();
+  });
+});
+
+describe('tagRestApi', () => {
+  it('tags the REST API with its service and stage, keeping tags of others and replacing stale ones', () => {
+    const template = compiledTemplate();
+    const api = template.Resources.ApiGatewayRestApi;
+    if (!api?.Properties) throw new Error('the compiled template has a REST API');
+    api.Properties.Tags = [
+      { Key: 'team', Value: 'sre' },
+      { Key: 'STAGE', Value: 'stale' },
+    ];
+    tagRestApi(template, names);
+    expect(api.Properties.Tags).toEqual([
+      { Key: 'team', Value: 'sre' },
+      { Key: 'SERVICE', Value: 'canary-api' },
+      { Key: 'STAGE', Value: 'prod' },
+    ]);
+  });
+
+  it('refuses a template without a REST API', () => {
+    expect(() => tagRestApi({ Resources: {} }, names)).toThrow(/no ApiGatewayRestApi/);
   });
 });

@@ -6,7 +6,6 @@ const input = {
   functions: [hits],
   hookFunctionIds: ['PreTrafficLambdaFunction', 'PostTrafficLambdaFunction'],
   applicationId: 'CanaryapiprodDeploymentApplication',
-  alarmNamePrefix: 'canary-api-prod-',
 };
 const statements = (policy: { PolicyDocument: { Statement: { Action: string | string[] }[] } }) =>
   policy.PolicyDocument.Statement;
@@ -29,13 +28,13 @@ describe('codeDeployServiceRole', () => {
 });
 
 describe('deployHookPolicy', () => {
-  it('lets the hooks report on this application’s deployment groups only', () => {
+  it('lets the hooks read this application’s deployments only, and report on "*", the one grant both sources accept', () => {
     const policy = deployHookPolicy(input).Properties;
     expect(policy?.Roles).toEqual([{ Ref: 'DeployHookRole' }]);
-    expect(
-      JSON.stringify(
-        grantOf(statements(policy as never) as never, 'codedeploy:PutLifecycleEventHookExecutionStatus'),
-      ),
-    ).toContain(`deploymentgroup:\${CanaryapiprodDeploymentApplication}/*`);
+    const list = statements(policy as never) as never;
+    expect(JSON.stringify(grantOf(list, 'codedeploy:GetDeployment'))).toContain(
+      `deploymentgroup:\${CanaryapiprodDeploymentApplication}/*`,
+    );
+    expect(grantOf(list, 'codedeploy:PutLifecycleEventHookExecutionStatus')).toBe('*');
   });
 });

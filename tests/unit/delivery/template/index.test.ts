@@ -7,7 +7,7 @@ describe('addDeliveryResources', () => {
   it('turns the compiled template into the golden one', async () => {
     const template = compiledTemplate();
     addDeliveryResources(template, deliveryInput());
-    finishTemplate(template, settings);
+    finishTemplate(template, settings, { service: 'canary-api', stage: 'prod' });
     await expect(`${JSON.stringify(template, null, 2)}\n`).toMatchFileSnapshot(
       './fixtures/compiled.output.json',
     );

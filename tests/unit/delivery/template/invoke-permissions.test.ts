@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { resourcePath, scopeInvokePermissions } from '../../../../delivery/template/invoke-permissions';
+import {
+  resourcePath,
+  scopeInvokePermissions,
+  sourceArnPath,
+} from '../../../../delivery/template/invoke-permissions';
 import type { Template } from '../../../../delivery/template/types';
 
 const root = { 'Fn::GetAtt': ['ApiGatewayRestApi', 'RootResourceId'] };
@@ -75,6 +79,18 @@ describe('resourcePath', () => {
   });
 });
 
+describe('sourceArnPath', () => {
+  it.each([
+    ['/hits/{counter}', '/hits/*'],
+    ['/{proxy+}', '/*'],
+    ['/a/{x.y-z_1}/b/{rest+}', '/a/*/b/*'],
+    ['/', '/'],
+    ['/hello', '/hello'],
+  ])('writes %s as %s, a pattern the real request path matches', (path, expected) => {
+    expect(sourceArnPath(path)).toBe(expected);
+  });
+});
+
 describe('scopeInvokePermissions', () => {
   it('lets API Gateway invoke each alias only through the methods and paths that call it, as SAM does', () => {
     const template = compiled();
@@ -88,7 +104,7 @@ describe('scopeInvokePermissions', () => {
       'arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${ApiGatewayRestApi}/*';
     expect(sourceArns).toEqual({
       HitsPermissionHitsGet: `${prefix}/GET/hits`,
-      HitsPermissionHitsCounterVarPost: `${prefix}/POST/hits/{counter}`,
+      HitsPermissionHitsCounterVarPost: `${prefix}/POST/hits/*`,
       FallbackPermissionAny: `${prefix}/*/`,
     });
     expect(template.Resources.HitsPermissionHitsGet?.Properties?.FunctionName).toEqual({ Ref: 'HitsAlias' });
