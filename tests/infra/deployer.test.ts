@@ -12,7 +12,7 @@ import {
 } from '../support/aws/deployer-needs';
 import { expandTemplate } from '../support/cfn-expand';
 import { canMatch } from '../support/iam/arn-match';
-import { checkGrants } from '../support/iam/check';
+import { checkGrants, WILDCARD_GRANTS } from '../support/iam/check';
 import { referenceOrSkip } from '../support/iam/reference-or-skip';
 import { grantsOf, resolver } from '../support/iam/template-policies';
 import { packagedStage } from '../support/packaged-stages';
@@ -101,7 +101,8 @@ describe('the deployer role of each stage', () => {
   it("never reaches another stage's resources", () => {
     // What cannot carry a stage's name: '*' for actions that take no resource, REST APIs (generated IDs),
     // AWS's Synthetics runtime layers, CodeDeploy's predefined configs, and KMS keys (through services).
-    const unnamed = /^\*$|::\/(restapis|account)|:layer:Synthetics\*|:deploymentconfig:\*$|:key\/\*$/;
+    const unnamed =
+      /^\*$|::\/(restapis|account)|:layer:(Synthetics|AWS-CW-Synthetics)\*|:deploymentconfig:\*$|:key\/\*$/;
     for (const stage of Object.keys(STAGES) as Stage[]) {
       for (const grant of grantsFor(stage)) {
         for (const resource of grant.resources.filter((candidate) => !unnamed.test(candidate))) {
@@ -111,28 +112,39 @@ describe('the deployer role of each stage', () => {
     }
   });
 
-  it("is assumable only through GitHub's OIDC, by this repository's jobs in the stage's environment", () => {
+  it("is assumable only through GitHub's OIDC, by this repository's jobs in the stage's environment, in either subject form", () => {
+    const withIds = expandTemplate(source, {
+      GitHubRepository: REPOSITORY,
+      GitHubRepositoryWithIds: 'example-org@1000/canary-api@2000',
+      Stages: Object.keys(STAGES).join(','),
+    });
     for (const stage of Object.keys(STAGES) as Stage[]) {
-      const role = roles.Resources[`DeployerRole${stage}`];
-      const [statement, ...others] = role?.Properties?.AssumeRolePolicyDocument.Statement ?? [];
-      expect(others).toEqual([]);
-      expect(statement.Action).toBe('sts:AssumeRoleWithWebIdentity');
-      expect(statement.Principal.Federated['Fn::Sub']).toMatch(
-        /:oidc-provider\/token\.actions\.githubusercontent\.com$/,
-      );
-      expect(statement.Condition).toEqual({
-        StringEquals: {
-          'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
-          'token.actions.githubusercontent.com:sub': { 'Fn::Sub': `repo:${REPOSITORY}:environment:${stage}` },
-        },
-      });
+      const subjects = (template: Template) => {
+        const role = template.Resources[`DeployerRole${stage}`];
+        const [statement, ...others] = role?.Properties?.AssumeRolePolicyDocument.Statement ?? [];
+        expect(others).toEqual([]);
+        expect(statement.Action).toBe('sts:AssumeRoleWithWebIdentity');
+        expect(statement.Principal.Federated['Fn::Sub']).toMatch(
+          /:oidc-provider\/token\.actions\.githubusercontent\.com$/,
+        );
+        expect(Object.keys(statement.Condition)).toEqual(['StringEquals']);
+        expect(statement.Condition.StringEquals['token.actions.githubusercontent.com:aud']).toBe(
+          'sts.amazonaws.com',
+        );
+        return statement.Condition.StringEquals['token.actions.githubusercontent.com:sub'];
+      };
+      expect(subjects(roles)).toEqual([{ 'Fn::Sub': `repo:${REPOSITORY}:environment:${stage}` }]);
+      expect(subjects(withIds)).toEqual([
+        { 'Fn::Sub': `repo:${REPOSITORY}:environment:${stage}` },
+        { 'Fn::Sub': `repo:example-org@1000/canary-api@2000:environment:${stage}` },
+      ]);
     }
   });
 
   it('passes its roles only to the services that run them', () => {
     const passes = grantsFor('dev').filter((grant) => grant.actions.includes('iam:PassRole'));
-    expect(passes.map((grant) => grant.where)).toEqual([expect.stringContaining('StackAndCodePolicydev')]);
-    const statement = roles.Resources.StackAndCodePolicydev?.Properties?.PolicyDocument.Statement.find(
+    expect(passes.map((grant) => grant.where)).toEqual([expect.stringContaining('RolesPolicydev')]);
+    const statement = roles.Resources.RolesPolicydev?.Properties?.PolicyDocument.Statement.find(
       (candidate: Json) => candidate.Sid === 'PassOwnRoles',
     );
     expect(statement.Condition.StringEquals['iam:PassedToService']).toEqual([
@@ -160,6 +172,7 @@ describe('independent validators of the deployer role template', () => {
     const findings = checkGrants(
       reference as NonNullable<typeof reference>,
       grantsOf(roles, 'canary-api-deployers'),
+      WILDCARD_GRANTS,
     );
     expect(findings).toEqual([]);
   });

@@ -56,6 +56,44 @@ function expandSection(section: Json | undefined, parameters: Values): Json {
   return expanded;
 }
 
+/** A condition of Fn::Equals and Fn::Not over parameters, as the template's Conditions write them. */
+function holds(condition: unknown, parameters: Values): boolean {
+  const node = condition as Json;
+  if (Array.isArray(node['Fn::Not'])) return !holds(node['Fn::Not'][0], parameters);
+  if (Array.isArray(node['Fn::Equals'])) {
+    const [left, right] = node['Fn::Equals'].map((side: unknown) =>
+      typeof side === 'object' && side !== null && 'Ref' in side ? parameters[(side as Json).Ref] : side,
+    );
+    return left === right;
+  }
+  throw new Error(`unsupported condition ${JSON.stringify(condition)}`);
+}
+
+/** Each `Fn::If` replaced by the branch its condition picks. */
+function chooseBranches(node: unknown, conditions: Record<string, boolean>): unknown {
+  if (Array.isArray(node)) return node.map((item) => chooseBranches(item, conditions));
+  if (node === null || typeof node !== 'object') return node;
+  const object = node as Json;
+  if (Array.isArray(object['Fn::If'])) {
+    const [name, whenTrue, whenFalse] = object['Fn::If'];
+    if (!(name in conditions)) throw new Error(`no condition ${name}`);
+    return chooseBranches(conditions[name] ? whenTrue : whenFalse, conditions);
+  }
+  return Object.fromEntries(
+    Object.entries(object).map(([key, value]) => [key, chooseBranches(value, conditions)]),
+  );
+}
+
+/** Why a parameter value would be refused by its AllowedPattern (each item of a list), or undefined. */
+export function refusedParameter(source: Json, name: string, value: string): string | undefined {
+  const definition = (source.Parameters as Json | undefined)?.[name];
+  if (!definition?.AllowedPattern) return undefined;
+  const pattern = new RegExp(definition.AllowedPattern);
+  const items = definition.Type === 'CommaDelimitedList' ? value.split(',') : [value];
+  const refused = items.filter((item) => !pattern.test(item));
+  return refused.length > 0 ? `${name}: ${refused.join(', ')} ∉ ${definition.AllowedPattern}` : undefined;
+}
+
 /** The template as CloudFormation would deploy it with these parameter values (defaults otherwise). */
 export function expandTemplate(source: Json, values: Values = {}): Template {
   const parameters: Values = Object.fromEntries(
@@ -64,11 +102,25 @@ export function expandTemplate(source: Json, values: Values = {}): Template {
       values[name] ?? String(definition.Default ?? ''),
     ]),
   );
+  for (const [name, value] of Object.entries(parameters)) {
+    const refused = refusedParameter(source, name, value);
+    if (refused) throw new Error(`CloudFormation refuses the parameter ${refused}`);
+  }
+  const conditions = Object.fromEntries(
+    Object.entries((source.Conditions ?? {}) as Json).map(([name, condition]) => [
+      name,
+      holds(condition, parameters),
+    ]),
+  );
   const { Transform: _transform, Parameters: _parameters, ...rest } = source;
   const expanded = {
     ...rest,
     Resources: expandSection(source.Resources, parameters),
     Outputs: expandSection(source.Outputs, parameters),
   };
-  return simplify(substitute(expanded, parameters)) as Template;
+  const chosen = chooseBranches(substitute(expanded, parameters), conditions) as Template;
+  for (const [id, resource] of Object.entries(chosen.Resources)) {
+    if (resource.Condition && !conditions[resource.Condition]) delete chosen.Resources[id];
+  }
+  return simplify(chosen) as Template;
 }
