@@ -1,7 +1,7 @@
 /**
- * `npm run watch -- --stage <stage> [--region <region>]`: follows the stack's CodeDeploy deployments
- * (in progress, or else the latest) with the same view as the rehearsal. Exit codes: 0 succeeded,
- * 1 failed, stopped or rolled back, 2 usage, stack or credentials problem.
+ * `npm run watch -- --stage <stage> [--region <region>]`: follows the CodeDeploy deployments that the
+ * stack's latest update started, with the same view as the rehearsal. Exit codes: 0 succeeded or none
+ * started, 1 failed, stopped or rolled back, 2 usage, stack or credentials problem.
  */
 import { parseArgs } from 'node:util';
 import { createView } from '../view';

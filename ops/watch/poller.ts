@@ -1,4 +1,8 @@
-import { CloudFormationClient, DescribeStackResourcesCommand } from '@aws-sdk/client-cloudformation';
+import {
+  CloudFormationClient,
+  DescribeStackEventsCommand,
+  DescribeStackResourcesCommand,
+} from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import {
   CodeDeployClient,
@@ -14,9 +18,9 @@ import { deploymentTarget } from '../../delivery/deployment-target';
 import type { DeployViewState } from '../view';
 
 /**
- * `npm run watch`: the stack's CodeDeploy deployments, in progress or else the latest, shown with the
- * rehearsal's view until they end. Exit code 0 when all succeeded, 1 when one failed or was stopped
- * (rolled back), 2 when the stack or credentials are missing.
+ * `npm run watch`: the CodeDeploy deployments that the stack's latest update started, shown with the
+ * rehearsal's view until they end. Exit code 0 when all succeeded or the update started none, 1 when
+ * one failed or was stopped (rolled back), 2 when the stack, its update or credentials are missing.
  */
 
 export interface WatchClients {
@@ -33,7 +37,6 @@ export interface WatchView {
 
 export class WatchSetupError extends Error {}
 
-const ACTIVE = ['Created', 'Queued', 'InProgress', 'Baking', 'Ready'] as const;
 const TERMINAL = new Set(['Succeeded', 'Failed', 'Stopped']);
 
 export function awsClients(region: string): WatchClients {
@@ -75,26 +78,65 @@ async function stackDeployment(clients: WatchClients, stackName: string) {
   };
 }
 
-async function deploymentsToWatch(clients: WatchClients, applicationName: string, groupNames: string[]) {
-  const ids: string[] = [];
-  for (const deploymentGroupName of groupNames) {
-    const active = await clients.codeDeploy.send(
-      new ListDeploymentsCommand({ applicationName, deploymentGroupName, includeOnlyStatuses: [...ACTIVE] }),
-    );
-    if (active.deployments?.length) {
-      ids.push(...active.deployments);
-      continue;
+/** The stack's latest create or update, as its own events tell it. */
+interface StackUpdate {
+  /** When CloudFormation began it: every deployment it starts is created at or after this time. */
+  startedAt: Date;
+  /** Not ended (nor rolled back) yet: CloudFormation may still start deployments, rollbacks too. */
+  running: boolean;
+}
+
+const STARTS = new Set(['CREATE_IN_PROGRESS', 'UPDATE_IN_PROGRESS']);
+
+/**
+ * A deployment belongs to this update when CodeDeploy created it at or after the update began, which
+ * the stack's own UPDATE_IN_PROGRESS event records once per update. Not DescribeStacks'
+ * LastUpdatedTime: it is documented only as "the time the stack was last updated", not whether a
+ * rollback moves it, and a rollback moving it past the failed deployment would hide the very failure
+ * watch is for. Nor the version the alias targets: after a failure the alias and the template are
+ * back on the old version, so the failed deployment would match nothing either.
+ */
+async function latestUpdate(clients: WatchClients, stackName: string): Promise<StackUpdate> {
+  let newest: string | undefined;
+  let NextToken: string | undefined;
+  do {
+    // Newest first (DescribeStackEvents returns events in reverse chronological order).
+    const page = await clients.cloudFormation
+      .send(new DescribeStackEventsCommand({ StackName: stackName, NextToken }))
+      .catch((error: unknown) => setupError(error, stackName));
+    for (const event of page.StackEvents ?? []) {
+      if (event.LogicalResourceId !== stackName || event.ResourceType !== 'AWS::CloudFormation::Stack')
+        continue;
+      newest ??= String(event.ResourceStatus);
+      if (STARTS.has(String(event.ResourceStatus)) && event.Timestamp)
+        return { startedAt: event.Timestamp, running: newest.endsWith('_IN_PROGRESS') };
     }
-    const all = await clients.codeDeploy.send(
-      new ListDeploymentsCommand({ applicationName, deploymentGroupName }),
-    );
-    const infos = await Promise.all(
-      (all.deployments ?? []).map((deploymentId) => deploymentInfo(clients, deploymentId)),
-    );
-    const latest = infos.sort((a, b) => (b.createTime?.getTime() ?? 0) - (a.createTime?.getTime() ?? 0))[0];
-    if (latest?.deploymentId) ids.push(latest.deploymentId);
+    NextToken = page.NextToken;
+  } while (NextToken);
+  throw new WatchSetupError(`The events of ${stackName} show no create or update: nothing to judge.`);
+}
+
+/** Per deployment group, the ids of the deployments created since `since` (empty: none). */
+async function deploymentsSince(clients: WatchClients, application: string, groups: string[], since: Date) {
+  const byGroup = new Map<string, string[]>();
+  for (const deploymentGroupName of groups) {
+    const ids: string[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await clients.codeDeploy.send(
+        new ListDeploymentsCommand({
+          applicationName: application,
+          deploymentGroupName,
+          createTimeRange: { start: since },
+          nextToken,
+        }),
+      );
+      ids.push(...(page.deployments ?? []));
+      nextToken = page.nextToken;
+    } while (nextToken);
+    byGroup.set(deploymentGroupName, ids);
   }
-  return ids;
+  return byGroup;
 }
 
 async function deploymentInfo(clients: WatchClients, deploymentId: string): Promise<DeploymentInfo> {
@@ -168,6 +210,32 @@ export interface WatchOptions {
   view: WatchView;
   pollMs?: number;
   now?: () => Date;
+  /** Waits between polls; tests advance a fake stack instead of waiting. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export const NOTHING_STARTED =
+  'No function changed in this update: CodeDeploy started no deployment; nothing to watch.';
+
+/** Deployments that undo a release: CodeDeploy's own after a failure, CloudFormation's when it rolls back. */
+const ROLLBACKS = new Set(['codeDeployRollback', 'CloudFormationRollback']);
+
+/** The verdict once every deployment of the update ended: notes, and the exit code. */
+function judge(view: WatchView, infos: DeploymentInfo[], byGroup: Map<string, string[]>): number {
+  for (const [group, ids] of byGroup)
+    if (ids.length === 0) view.note(`${group}: unchanged in this update (no deployment), not judged.`);
+  // A rollback deployment succeeds when the old version is back: the release itself did not land.
+  const undone = infos.filter((info) => info.status !== 'Succeeded' || ROLLBACKS.has(String(info.creator)));
+  for (const info of undone) {
+    const { code = '', message = '' } = info.errorInformation ?? {};
+    const why = ROLLBACKS.has(String(info.creator)) ? `created by ${info.creator}` : `${code} ${message}`;
+    const rollback = info.rollbackInfo?.rollbackMessage ? `; ${info.rollbackInfo.rollbackMessage}` : '';
+    view.note(`${info.deploymentId} ${info.status}: ${why}${rollback}`.trim());
+  }
+  if (undone.length === 0) view.note('All deployments succeeded.');
+  else
+    view.note('A deployment failed, was stopped or rolled back: traffic is back on the previous versions.');
+  return undone.length === 0 ? 0 : 1;
 }
 
 export async function watchDeployments({
@@ -176,15 +244,11 @@ export async function watchDeployments({
   view,
   pollMs = 5_000,
   now = () => new Date(),
+  sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 }: WatchOptions): Promise<number> {
   const { applicationName, groupNames } = await stackDeployment(clients, stackName);
   if (!applicationName || groupNames.length === 0) {
     view.note(`${stackName} deploys nothing gradually (no CodeDeploy application): nothing to watch.`);
-    return 0;
-  }
-  const ids = await deploymentsToWatch(clients, applicationName, groupNames);
-  if (ids.length === 0) {
-    view.note(`${stackName} has had no deployment yet; the first deploy of a stack shifts no traffic.`);
     return 0;
   }
   // A deployment's AppSpec does not change while it runs: read it once.
@@ -194,32 +258,39 @@ export async function watchDeployments({
     if (!targets.has(id)) targets.set(id, deploymentTarget(clients.codeDeploy, info));
     return targets.get(id) as Promise<DeploymentTarget>;
   };
+  let update = await latestUpdate(clients, stackName);
+  let byGroup = await deploymentsSince(clients, applicationName, groupNames, update.startedAt);
+  if (update.running && [...byGroup.values()].flat().length === 0)
+    view.note(`${stackName} is being updated: waiting for CloudFormation to start its deployments.`);
   for (;;) {
-    const infos = await Promise.all(ids.map((id) => deploymentInfo(clients, id)));
-    const weights = await Promise.all(infos.map(async (info) => aliasWeights(clients, await targetOf(info))));
-    const statuses = infos.map((info) => info.status ?? 'Unknown');
-    view.update({
-      title: `${stackName}: ${ids.length} deployment(s) ${ids.join(', ')}`,
-      phase: [...new Set(statuses)].join(', '),
-      weights,
-      progress: await progress(clients, infos[0] ?? {}, now()),
-      alarms: await alarmStates(clients, applicationName, groupNames),
-    });
-    if (statuses.every((status) => TERMINAL.has(status))) {
-      for (const info of infos.filter((candidate) => candidate.status !== 'Succeeded')) {
-        const rollback = info.rollbackInfo?.rollbackMessage ? `; ${info.rollbackInfo.rollbackMessage}` : '';
-        view.note(
-          `${info.deploymentId} ${info.status}: ${info.errorInformation?.code ?? ''} ${info.errorInformation?.message ?? ''}${rollback}`.trim(),
-        );
-      }
-      const succeeded = statuses.every((status) => status === 'Succeeded');
-      view.note(
-        succeeded
-          ? 'All deployments succeeded.'
-          : 'A deployment failed or was stopped: traffic is back on the previous versions.',
-      );
-      return succeeded ? 0 : 1;
+    const ids = [...byGroup.values()].flat();
+    if (ids.length === 0 && !update.running) {
+      view.note(NOTHING_STARTED);
+      return 0;
     }
-    await new Promise((resolve) => setTimeout(resolve, pollMs));
+    if (ids.length > 0) {
+      const infos = await Promise.all(ids.map((id) => deploymentInfo(clients, id)));
+      const weights = await Promise.all(
+        infos.map(async (info) => aliasWeights(clients, await targetOf(info))),
+      );
+      const statuses = infos.map((info) => info.status ?? 'Unknown');
+      view.update({
+        title: `${stackName}: ${ids.length} deployment(s) ${ids.join(', ')}`,
+        phase: [...new Set(statuses)].join(', '),
+        // A group's rollback deployment moves the same alias as the deployment it undoes.
+        weights: [...new Map(weights.map((entry) => [entry.name, entry])).values()],
+        progress: await progress(clients, infos[0] ?? {}, now()),
+        alarms: await alarmStates(clients, applicationName, groupNames),
+      });
+      // While the update runs, another group may still get a deployment; a failure is final at once.
+      const ended = statuses.every((status) => TERMINAL.has(status));
+      if (ended && (!update.running || statuses.some((status) => status !== 'Succeeded')))
+        return judge(view, infos, byGroup);
+    }
+    await sleep(pollMs);
+    if (update.running) {
+      update = await latestUpdate(clients, stackName);
+      byGroup = await deploymentsSince(clients, applicationName, groupNames, update.startedAt);
+    }
   }
 }

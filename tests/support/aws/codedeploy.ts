@@ -3,6 +3,11 @@ import type {
   DeploymentInfo,
   GetApplicationRevisionCommandOutput,
   GetDeploymentCommandOutput,
+  GetDeploymentConfigCommandOutput,
+  GetDeploymentGroupCommandOutput,
+  ListDeploymentsCommandInput,
+  ListDeploymentsCommandOutput,
+  RevisionLocation,
 } from '@aws-sdk/client-codedeploy';
 
 /**
@@ -98,6 +103,99 @@ export function getApplicationRevisionAnswer(
       deploymentGroups: [
         deployment.deploymentGroupName ?? 'canary-api-prod-HelloLambdaFunctionDeploymentGroup',
       ],
+    },
+  };
+}
+
+/**
+ * ListDeployments (API reference: ListDeployments, TimeRange): the ids of one group's deployments that
+ * pass the request's `includeOnlyStatuses` and `createTimeRange` (either bound open-ended), a page at a
+ * time behind an opaque `nextToken`. The reference does not say whether the bounds are inclusive: they
+ * are here, and no test puts a deployment on a bound.
+ */
+export function listDeploymentsAnswer(
+  deployments: readonly DeploymentInfo[],
+  input: ListDeploymentsCommandInput,
+  pageSize = 2,
+): ListDeploymentsCommandOutput {
+  const { start, end } = input.createTimeRange ?? {};
+  const created = (info: DeploymentInfo) => info.createTime?.getTime() ?? 0;
+  const ids = deployments
+    .filter(
+      (info) =>
+        info.applicationName === input.applicationName &&
+        info.deploymentGroupName === input.deploymentGroupName &&
+        (!input.includeOnlyStatuses || input.includeOnlyStatuses.some((status) => status === info.status)) &&
+        (!start || created(info) >= start.getTime()) &&
+        (!end || created(info) <= end.getTime()),
+    )
+    .map((info) => String(info.deploymentId));
+  const from = Number(input.nextToken ?? 0);
+  const more = from + pageSize < ids.length;
+  return {
+    $metadata: {},
+    deployments: ids.slice(from, from + pageSize),
+    ...(more ? { nextToken: String(from + pageSize) } : {}),
+  };
+}
+
+/** GetApplicationRevision for whichever of `deployments` registered the revision asked for, by its sha256. */
+export function revisionAnswerOf(
+  deployments: readonly LambdaDeployment[],
+  revision: RevisionLocation | undefined,
+): GetApplicationRevisionCommandOutput | undefined {
+  return deployments
+    .map(getApplicationRevisionAnswer)
+    .find((answer) => answer.revision?.appSpecContent?.sha256 === revision?.appSpecContent?.sha256);
+}
+
+/**
+ * GetDeploymentGroup (API reference: GetDeploymentGroup, DeploymentGroupInfo, AlarmConfiguration): a
+ * Lambda group as serverless-plugin-canary-deployments declares it, rolling back on its alarms.
+ */
+export function getDeploymentGroupAnswer(
+  deploymentGroupName: string,
+  alarms: readonly string[],
+): GetDeploymentGroupCommandOutput {
+  return {
+    $metadata: {},
+    deploymentGroupInfo: {
+      applicationName: 'canary-api-prod-CanaryapiprodDeploymentApplication-1A2B3C4D',
+      deploymentGroupId: 'f6e5d4c3-b2a1-4f0e-9d8c-7b6a5f4e3d2c',
+      deploymentGroupName,
+      deploymentConfigName: 'CodeDeployDefault.LambdaCanary10Percent5Minutes',
+      serviceRoleArn: 'arn:aws:iam::123456789012:role/canary-api-prod-CodeDeployServiceRole-1A2B3C4D',
+      alarmConfiguration: {
+        enabled: true,
+        ignorePollAlarmFailure: false,
+        alarms: alarms.map((name) => ({ name })),
+      },
+      autoRollbackConfiguration: {
+        enabled: true,
+        events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM'],
+      },
+      deploymentStyle: { deploymentType: 'BLUE_GREEN', deploymentOption: 'WITH_TRAFFIC_CONTROL' },
+      computePlatform: 'Lambda',
+    },
+  };
+}
+
+/**
+ * GetDeploymentConfig (API reference: GetDeploymentConfig, DeploymentConfigInfo, TrafficRoutingConfig):
+ * the predefined CodeDeployDefault.LambdaCanary10Percent5Minutes.
+ */
+export function getDeploymentConfigAnswer(): GetDeploymentConfigCommandOutput {
+  return {
+    $metadata: {},
+    deploymentConfigInfo: {
+      deploymentConfigId: 'a1b2c3d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d',
+      deploymentConfigName: 'CodeDeployDefault.LambdaCanary10Percent5Minutes',
+      createTime: new Date('2017-11-28T00:00:00Z'),
+      computePlatform: 'Lambda',
+      trafficRoutingConfig: {
+        type: 'TimeBasedCanary',
+        timeBasedCanary: { canaryPercentage: 10, canaryInterval: 5 },
+      },
     },
   };
 }

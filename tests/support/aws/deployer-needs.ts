@@ -71,6 +71,7 @@ export const DIRECT_CALLS: Record<string, string[]> = {
   ],
   'npm run watch (ops/watch/poller.ts, delivery/deployment-target.ts)': [
     'cloudformation:DescribeStackResources',
+    'cloudformation:DescribeStackEvents',
     'codedeploy:ListDeployments',
     'codedeploy:GetDeployment',
     'codedeploy:GetDeploymentConfig',
@@ -87,6 +88,8 @@ interface Unneeded {
   authorizedBy?: string;
   /** The resource type and property whose absence from every stage template makes the action unneeded. */
   unless?: { type: string; property: string }[];
+  /** The resource type and property every resource of that type must set for the action to stay unneeded. */
+  whileEvery?: { type: string; property: string }[];
 }
 
 /**
@@ -129,12 +132,16 @@ export function deployerNeeds(templates: readonly Template[]): Map<string, strin
 /** Where an UNNEEDED premise fails: a template that does set the property. */
 export function unneededPremisesBroken(templates: readonly Template[]): string[] {
   const broken: string[] = [];
-  for (const [action, { unless = [] }] of Object.entries(UNNEEDED)) {
-    for (const { type, property } of unless) {
-      for (const template of templates) {
-        for (const [id, resource] of Object.entries(template.Resources)) {
+  for (const [action, { unless = [], whileEvery = [] }] of Object.entries(UNNEEDED)) {
+    for (const template of templates) {
+      for (const [id, resource] of Object.entries(template.Resources)) {
+        for (const { type, property } of unless) {
           if (resource.Type === type && resource.Properties?.[property] !== undefined)
             broken.push(`${action}: ${id} sets ${property}`);
+        }
+        for (const { type, property } of whileEvery) {
+          if (resource.Type === type && resource.Properties?.[property] === undefined)
+            broken.push(`${action}: ${id} does not set ${property}`);
         }
       }
     }
