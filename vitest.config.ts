@@ -41,7 +41,11 @@ export default defineConfig({
             'tests/infra/**/*.test.ts',
             'tests/architecture/**/*.test.ts',
           ],
-          exclude: ['tests/infra/stage-*.test.ts', 'tests/infra/deployer.test.ts'],
+          exclude: [
+            'tests/infra/stage-*.test.ts',
+            'tests/infra/deployer.test.ts',
+            'tests/infra/call-matrix.test.ts',
+          ],
         },
       },
       {
@@ -56,6 +60,7 @@ export default defineConfig({
             'tests/package/**/*.test.ts',
             'tests/infra/stage-*.test.ts',
             'tests/infra/deployer.test.ts',
+            'tests/infra/call-matrix.test.ts',
           ],
           fileParallelism: false,
         },

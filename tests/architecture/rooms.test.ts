@@ -67,6 +67,15 @@ describe('the rooms', () => {
     expect(readers).toEqual(['lib/config.ts']);
   });
 
+  it('keep the AGPL IAM simulator (@cloud-copilot/iam-simulate) a test tool: only tests/ import it', () => {
+    const importers = sources.filter((file) => /['"]@cloud-copilot\//.test(readFileSync(file, 'utf8')));
+    expect(importers.length).toBeGreaterThan(0);
+    expect(importers.filter((file) => roomOf(file) !== 'tests')).toEqual([]);
+    const manifest = JSON.parse(readFileSync('package.json', 'utf8'));
+    expect(Object.keys(manifest.dependencies)).not.toContain('@cloud-copilot/iam-simulate');
+    expect(Object.keys(manifest.devDependencies)).toContain('@cloud-copilot/iam-simulate');
+  });
+
   it('keep every source small, and anything untyped a thin entry', () => {
     const lines = (file: string) => readFileSync(file, 'utf8').split('\n').length;
     const tooLong = sources.filter((file) => lines(file) > 300);

@@ -31,6 +31,8 @@ const NAME_PROPERTY: Record<string, string> = {
   'AWS::CloudWatch::Alarm': 'AlarmName',
   'AWS::CodeDeploy::Application': 'ApplicationName',
   'AWS::Synthetics::Canary': 'Name',
+  'AWS::IAM::ManagedPolicy': 'ManagedPolicyName',
+  'AWS::CodeDeploy::DeploymentGroup': 'DeploymentGroupName',
 };
 
 /** What GetAtt Arn returns for each type, from the name Ref returns. */
@@ -44,7 +46,18 @@ const ARN_OF: Record<string, (name: string) => string> = {
   'AWS::CloudWatch::Alarm': (name) => `arn:aws:cloudwatch:eu-west-1:123456789012:alarm:${name}`,
 };
 
-export function resolver(template: Template, stackName: string) {
+/**
+ * What Ref returns where it is not the name: an alias's and a managed policy's ARN, a REST API's
+ * generated ID (here `<stack>-api`, unless `refs` names one).
+ */
+const REF_OF: Record<string, (resource: Json, resolve: (value: unknown) => string, name: string) => string> =
+  {
+    'AWS::Lambda::Alias': (resource, resolve) =>
+      `arn:aws:lambda:eu-west-1:123456789012:function:${resolve(resource.Properties?.FunctionName)}:${resource.Properties?.Name}`,
+    'AWS::IAM::ManagedPolicy': (_, __, name) => `arn:aws:iam::123456789012:policy/${name}`,
+  };
+
+export function resolver(template: Template, stackName: string, refs: Record<string, string> = {}) {
   const resources = template.Resources;
 
   function nameOf(id: string): string {
@@ -58,7 +71,10 @@ export function resolver(template: Template, stackName: string) {
   }
 
   function ref(id: string): string {
-    return PSEUDO[id] ?? nameOf(id);
+    const special = REF_OF[resources[id]?.Type ?? ''];
+    return (
+      PSEUDO[id] ?? refs[id] ?? (special ? special(resources[id] as Json, resolve, nameOf(id)) : nameOf(id))
+    );
   }
 
   function getAtt(id: string, attribute: string): string {
