@@ -96,6 +96,31 @@ describe('the workflows', () => {
     for (const index of [deploy, watch]) expect(steps[index]?.env.STAGE).toBe('${{ inputs.stage }}');
   });
 
+  it('refuse to deploy from any ref but main, before any AWS credential is asked for', () => {
+    const steps: Json[] = workflows['deploy-stage.yml']?.jobs.deploy.steps;
+    const [guard] = steps;
+    expect(guard?.if).toBe("github.ref != 'refs/heads/main'");
+    expect(guard?.env.REF).toBe('${{ github.ref }}');
+    expect(guard?.run).toMatch(/exit 1\s*$/);
+    const result = spawnSync('bash', ['-c', guard?.run], {
+      env: { REF: 'refs/heads/feature' },
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain('refs/heads/feature is not main');
+    const credentials = steps.findIndex((step) =>
+      step.uses?.startsWith('aws-actions/configure-aws-credentials@'),
+    );
+    expect(credentials).toBeGreaterThan(0);
+  });
+
+  it('ask in the README for each environment to accept deployments from main only', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const section = readme.slice(readme.indexOf('## From a pipeline'), readme.indexOf('## The API'));
+    expect(section).toMatch(/deployment\s+branches\s+restricted\s+to\s+`main`/);
+    expect(section).toContain('GitHubRepositoryWithIds');
+  });
+
   it('roll a stage back by hand only to a commit of main, through the same stage workflow', () => {
     const workflow = workflows['rollback.yml'];
     const inputs = workflow?.on.workflow_dispatch.inputs;
