@@ -102,7 +102,7 @@ describe('the deployer role of each stage', () => {
     // What cannot carry a stage's name: '*' for actions that take no resource, REST APIs (generated IDs),
     // AWS's Synthetics runtime layers, CodeDeploy's predefined configs, and KMS keys (through services).
     const unnamed =
-      /^\*$|::\/(restapis|account)|:layer:(Synthetics|AWS-CW-Synthetics)\*|:deploymentconfig:\*$|:key\/\*$/;
+      /^\*$|::\/(restapis|account)|:layer:(Synthetics|AWS-CW-Synthetics)\*|:deploymentconfig:CodeDeployDefault\.Lambda\*$|:key\/\*$/;
     for (const stage of Object.keys(STAGES) as Stage[]) {
       for (const grant of grantsFor(stage)) {
         for (const resource of grant.resources.filter((candidate) => !unnamed.test(candidate))) {
