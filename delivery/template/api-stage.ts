@@ -60,6 +60,16 @@ export function tagRestApi(template: Template, names: StageNames): void {
   api.Properties = { ...api.Properties, Tags: [...others, ...names.apiTags] };
 }
 
+/**
+ * osls writes `Policy: ''` on every REST API "so that a policy is always present", which makes
+ * CloudFormation apply an empty resource policy after creating the API: one more call on the new API,
+ * whose tags the deployer roles' grants depend on. An API without a resource policy needs none.
+ */
+export function dropEmptyApiPolicy(template: Template): void {
+  const properties = template.Resources[EXTERNAL_IDS.restApi]?.Properties;
+  if (properties?.Policy === '') delete properties.Policy;
+}
+
 /** The one AWS::ApiGateway::Deployment of the compiled template. */
 export function apiDeploymentId(template: Template): string | undefined {
   return Object.keys(template.Resources).find(

@@ -1,5 +1,5 @@
 import { apiErrorRateAlarm, functionAlarms } from './alarms';
-import { apiDeploymentId, apiStage, cloudWatchRoleMode, tagRestApi } from './api-stage';
+import { apiDeploymentId, apiStage, cloudWatchRoleMode, dropEmptyApiPolicy, tagRestApi } from './api-stage';
 import { dashboard } from './dashboard';
 import { orderAliasUpdates } from './deploy-order';
 import { codeDeployServiceRole, deployHookPolicy } from './deploy-roles';
@@ -84,6 +84,7 @@ export function addDeliveryResources(template: Template, input: DeliveryInput): 
   if (!deploymentId) throw new Error('The template has no API Gateway deployment to give a stage.');
   delete template.Resources[deploymentId]?.Properties?.StageName;
   tagRestApi(template, names);
+  dropEmptyApiPolicy(template);
   addGatewayResponses(template, deploymentId);
   const board = dashboard({
     functions: withAlarms,

@@ -60,15 +60,18 @@ export const deploymentGroupId = (fn: GradualFunction) => `${fn.logicalId}Deploy
 export const aliasId = (fn: GradualFunction, alias: string) => `${fn.logicalId}Alias${alias}`;
 
 /**
- * Stage names the deployer roles' own names would fall under: the `deployer` stage's grants on
- * `<service>-deployer-*` would reach the deployer roles themselves (ops/deployer-roles.yml refuses it too).
+ * Stage names may not start with this: the `deployer` stage's grants on `<service>-deployer-*` would
+ * reach the deployer roles, and a `deployers` stage's would reach the deployer stack
+ * `<service>-deployers` (ops/deployer-roles.yml refuses them too).
  */
-export const RESERVED_STAGES = ['deployer'] as const;
+export const RESERVED_STAGE_PREFIX = 'deployer';
 
 /** Physical names of one stage of the service. */
 export function stageNames(service: string, stage: string) {
-  if ((RESERVED_STAGES as readonly string[]).includes(stage))
-    throw new Error(`The stage name "${stage}" is reserved: ${service}-${stage}-* names the deployer roles.`);
+  if (stage.startsWith(RESERVED_STAGE_PREFIX))
+    throw new Error(
+      `The stage name "${stage}" is reserved: ${service}-${RESERVED_STAGE_PREFIX}* names the deployer roles and their stack.`,
+    );
   const prefix = `${service}-${stage}`;
   return {
     /** The stack, the dashboard and the Synthetics canary (which must stay within 21 characters). */

@@ -1,4 +1,4 @@
-import type { StageNames } from './names';
+import { STAGE_IDS, type StageNames } from './names';
 import type { Json, Template } from './types';
 
 /**
@@ -28,11 +28,18 @@ export function boundaryArn(mode: BoundaryMode, names: StageNames): Json | strin
   return { 'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:policy/${names.boundaryPolicy}` };
 }
 
-/** Puts the boundary on every AWS::IAM::Role of the template, whoever added it. */
+/**
+ * The region's API Gateway logging role (apiGatewayCloudWatchRole=create) serves every REST API of the
+ * account and region, whose log groups no stage's boundary names: it gets none, so only an
+ * administrator's deploy can create it (the deployer roles create roles only within the boundary).
+ */
+export const BOUNDARY_EXEMPT: readonly string[] = [STAGE_IDS.apiLoggingRole];
+
+/** Puts the boundary on every AWS::IAM::Role of the template, whoever added it, but the region's. */
 export function applyPermissionsBoundary(template: Template, boundary: Json | string | undefined): void {
   if (boundary === undefined) return;
-  for (const resource of Object.values(template.Resources)) {
-    if (resource.Type === 'AWS::IAM::Role')
+  for (const [id, resource] of Object.entries(template.Resources)) {
+    if (resource.Type === 'AWS::IAM::Role' && !BOUNDARY_EXEMPT.includes(id))
       resource.Properties = { ...resource.Properties, PermissionsBoundary: boundary };
   }
 }

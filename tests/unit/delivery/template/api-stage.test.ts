@@ -4,6 +4,7 @@ import {
   apiStage,
   type CloudWatchRoleMode,
   cloudWatchRoleMode,
+  dropEmptyApiPolicy,
   tagRestApi,
 } from '../../../../delivery/template/api-stage';
 import { compiledTemplate, names } from './inputs';
@@ -84,6 +85,20 @@ describe('apiDeploymentId', () => {
   it('finds the deployment osls compiled, whatever its generated suffix', () => {
     expect(apiDeploymentId(compiledTemplate())).toBe('ApiGatewayDeployment1795483107507');
     expect(apiDeploymentId({ Resources: {} })).toBeUndefined();
+  });
+});
+
+describe('dropEmptyApiPolicy', () => {
+  it('drops the empty resource policy osls writes, and keeps a real one', () => {
+    const template = compiledTemplate();
+    const api = template.Resources.ApiGatewayRestApi;
+    if (!api?.Properties) throw new Error('the compiled template has a REST API');
+    api.Properties.Policy = '';
+    dropEmptyApiPolicy(template);
+    expect(api.Properties).not.toHaveProperty('Policy');
+    api.Properties.Policy = { Version: '2012-10-17', Statement: [] };
+    dropEmptyApiPolicy(template);
+    expect(api.Properties.Policy).toEqual({ Version: '2012-10-17', Statement: [] });
   });
 });
 

@@ -29,18 +29,27 @@ describe('the permissions boundary', () => {
 
   it('goes on every role of the template, and nothing else', () => {
     const template: Template = {
-      Resources: { A: role(), B: role(), Table: { Type: 'AWS::DynamoDB::Table', Properties: {} } },
+      Resources: {
+        A: role(),
+        B: role(),
+        ApiGatewayLoggingRole: role(),
+        Table: { Type: 'AWS::DynamoDB::Table', Properties: {} },
+      },
     };
     applyPermissionsBoundary(template, 'arn:b');
     expect(template.Resources.A?.Properties).toEqual({ RoleName: 'r', PermissionsBoundary: 'arn:b' });
     expect(template.Resources.B?.Properties?.PermissionsBoundary).toBe('arn:b');
     expect(template.Resources.Table?.Properties).toEqual({});
+    // The region's logging role serves every API of the region: no stage's boundary fits it.
+    expect(template.Resources.ApiGatewayLoggingRole).toEqual(role());
     const untouched: Template = { Resources: { A: role() } };
     applyPermissionsBoundary(untouched, undefined);
     expect(untouched.Resources.A).toEqual(role());
   });
 
-  it('refuses the stage name the deployer roles are named under', () => {
+  it('refuses the stage names the deployer roles and their stack are named under', () => {
     expect(() => stageNames('canary-api', 'deployer')).toThrow(/reserved/);
+    expect(() => stageNames('canary-api', 'deployers')).toThrow(/reserved/);
+    expect(stageNames('canary-api', 'dev').prefix).toBe('canary-api-dev');
   });
 });
