@@ -45,8 +45,27 @@ const REST_API_VERBS = Object.fromEntries(
   ]),
 );
 
+/**
+ * CloudWatch Logs authorizes some log-group actions on the group's ARN with a stream suffix
+ * (`log-group:NAME:log-stream:`), as CloudTrail's AccessDenied records show (widdix/aws-cf-templates
+ * #308, cloudposse/terraform-aws-cicd #33, aws-samples/amazon-eks-fluent-logging-examples #15).
+ */
+const LOG_GROUP_BY_STREAM_ARN = Object.fromEntries(
+  ['CreateLogGroup', 'DeleteLogGroup', 'PutRetentionPolicy', 'DeleteRetentionPolicy'].map((action) => [
+    `logs:${action}`,
+    {
+      arns: [
+        'arn:${Partition}:logs:${Region}:${Account}:log-group:${LogGroupName}:log-stream:${LogStreamName}',
+      ],
+      source:
+        'CloudTrail AccessDenied records name log-group:NAME:log-stream: for it (widdix/aws-cf-templates #308, cloudposse/terraform-aws-cicd #33).',
+    },
+  ]),
+);
+
 export const REFERENCE_ADDITIONS: Record<string, { arns: string[]; source: string }> = {
   ...REST_API_VERBS,
+  ...LOG_GROUP_BY_STREAM_ARN,
   's3:GetBucketMetadataTableConfiguration': {
     arns: ['arn:${Partition}:s3:::${BucketName}'],
     source:
