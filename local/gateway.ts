@@ -38,26 +38,56 @@ export interface GatewayOptions {
   maxBodyBytes?: number;
   /** API Gateway refuses requests whose headers exceed 10 KB (its quota page); 431 here. */
   maxHeaderBytes?: number;
+  /** From a request's arrival to its answer, as API Gateway's 29 s integration limit. */
   timeoutMs?: number;
+  /** How long a client may take to send its body once its headers are in; then 408. */
+  bodyTimeoutMs?: number;
+  /** Requests whose bodies are still arriving, at most; one more is answered 429. */
+  maxReading?: number;
 }
 
 export interface LocalGateway {
   url: string;
   /** Client connections open right now (Node's server.getConnections). */
   connections(): Promise<number>;
+  /** Requests whose bodies are still arriving. */
+  reading(): number;
   close(): Promise<void>;
 }
 
 /** Headers that belong to one connection, never forwarded (RFC 9110 §7.6.1). */
 const HOP_BY_HOP = ['connection', 'keep-alive', 'transfer-encoding', 'te', 'upgrade', 'proxy-connection'];
 
-/** API Gateway refuses such requests too, but not through a gateway response we could shape. */
-const HEADERS_TOO_LARGE: GatewayProblem = {
-  status: 431,
-  slug: 'headers-too-large',
-  title: 'Request Header Fields Too Large',
-  detail: 'The request headers exceed the gateway limit of 10 KB.',
-};
+/**
+ * Refusals API Gateway makes before any gateway response we could shape (its front end reads and
+ * checks the whole request first); the local gateway answers them as problems too.
+ */
+const EARLY_REFUSALS = {
+  HEADERS_TOO_LARGE: {
+    status: 431,
+    slug: 'headers-too-large',
+    title: 'Request Header Fields Too Large',
+    detail: 'The request headers exceed the gateway limit of 10 KB.',
+  },
+  REQUEST_TIMEOUT: {
+    status: 408,
+    slug: 'request-timeout',
+    title: 'Request Timeout',
+    detail: 'The request did not arrive in time: send its headers and body without pausing.',
+  },
+  EXPECTATION_FAILED: {
+    status: 417,
+    slug: 'expectation-failed',
+    title: 'Expectation Failed',
+    detail: 'The only expectation this API meets is Expect: 100-continue.',
+  },
+  MISSING_HOST: {
+    status: 400,
+    slug: 'missing-host',
+    title: 'Bad Request',
+    detail: 'An HTTP/1.1 request needs a Host header.',
+  },
+} as const satisfies Record<string, GatewayProblem>;
 
 function problemBody(problem: GatewayProblem, requestId: string): string {
   return JSON.stringify({ ...gatewayProblemHead(problem), detail: problem.detail, requestId });
@@ -83,29 +113,40 @@ function refuse(socket: Socket, status: number, problem: GatewayProblem) {
   );
 }
 
-/** A malformed request never reaches the router: Node's parser refuses it and this writes the answer. */
+/** A request Node's parser refuses never reaches the router: this writes its answer (headers that never end: 408). */
 function refuseUnparsable(error: NodeJS.ErrnoException, socket: Socket) {
-  if (error.code === 'HPE_HEADER_OVERFLOW') refuse(socket, 431, HEADERS_TOO_LARGE);
+  if (error.code === 'HPE_HEADER_OVERFLOW') refuse(socket, 431, EARLY_REFUSALS.HEADERS_TOO_LARGE);
+  else if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') refuse(socket, 408, EARLY_REFUSALS.REQUEST_TIMEOUT);
   else refuse(socket, 400, GATEWAY_PROBLEMS.DEFAULT_4XX);
 }
 
 /**
- * Reads the body up to `limit` bytes: `too-large` past it (Node discards the rest), `gone` when the
- * client left before sending all of it, so that neither holds a turn.
+ * Reads the whole body, as API Gateway does before it invokes anything: `too-large` past `limit`
+ * bytes (Node discards the rest), `slow` when it has not all arrived within `timeoutMs`, `gone` when
+ * the client left first. The body is read before the request takes a turn, so none of these holds one.
  */
-function readBody(incoming: IncomingMessage, limit: number): Promise<Buffer | 'too-large' | 'gone'> {
+function readBody(
+  incoming: IncomingMessage,
+  limit: number,
+  timeoutMs: number,
+): Promise<Buffer | 'too-large' | 'slow' | 'gone'> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    const timer = setTimeout(() => resolve('slow'), timeoutMs);
+    const settle = (outcome: Buffer | 'too-large' | 'slow' | 'gone') => {
+      clearTimeout(timer);
+      resolve(outcome);
+    };
     const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size <= limit) return chunks.push(chunk);
       incoming.off('data', onData);
-      resolve('too-large');
+      settle('too-large');
     };
     incoming.on('data', onData);
-    incoming.once('end', () => resolve(Buffer.concat(chunks)));
-    incoming.once('close', () => resolve(incoming.complete ? Buffer.concat(chunks) : 'gone'));
+    incoming.once('end', () => settle(Buffer.concat(chunks)));
+    incoming.once('close', () => settle(incoming.complete ? Buffer.concat(chunks) : 'gone'));
   });
 }
 
@@ -129,13 +170,18 @@ export async function startGateway(options: GatewayOptions): Promise<LocalGatewa
   const maxWaiting = options.maxWaiting ?? 10_000;
   const timeoutMs = options.timeoutMs ?? GATEWAY_TIMEOUT_MS;
   const maxInFlight = options.maxInFlight ?? 32;
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? 10_000;
+  const maxReading = options.maxReading ?? 1_000;
+  let reading = 0;
   const turns = pLimit(maxInFlight);
   const agent = new Agent({ keepAlive: true, maxSockets: maxInFlight });
 
+  /** Forwards the request; the integration limit counts from its arrival, not from its turn. */
   function forward(
     incoming: IncomingMessage,
     response: ServerResponse,
     body: Buffer,
+    deadline: number,
     retried = false,
   ): Promise<void> {
     return new Promise((resolve) => {
@@ -146,17 +192,17 @@ export async function startGateway(options: GatewayOptions): Promise<LocalGatewa
         path: incoming.url,
         headers: forwardedHeaders(incoming.headers, body),
         agent,
-        timeout: timeoutMs,
       });
-      upstream.once('timeout', () => {
+      const timer = setTimeout(() => {
         upstream.destroy();
         sendProblem(response, 504, GATEWAY_PROBLEMS.INTEGRATION_TIMEOUT);
-      });
+      }, deadline - performance.now());
+      upstream.once('close', () => clearTimeout(timer));
       upstream.once('error', (error: NodeJS.ErrnoException) => {
         // A kept-alive connection serverless-offline closed just as it was reused: the request never
         // reached it, so it is sent once more on a new one (the retry Node's http docs describe).
         if (!retried && upstream.reusedSocket && error.code === 'ECONNRESET') {
-          return resolve(forward(incoming, response, body, true));
+          return resolve(forward(incoming, response, body, deadline, true));
         }
         sendProblem(response, 502, GATEWAY_PROBLEMS.DEFAULT_5XX);
       });
@@ -178,26 +224,39 @@ export async function startGateway(options: GatewayOptions): Promise<LocalGatewa
     });
   }
 
+  // Node answers a missing Host itself, with an empty body; the handler answers it as a problem.
   const server = createServer(
-    { maxHeaderSize: options.maxHeaderBytes ?? 10_240 },
+    { maxHeaderSize: options.maxHeaderBytes ?? 10_240, requireHostHeader: false },
     async (incoming, response) => {
+      const deadline = performance.now() + timeoutMs;
+      if (incoming.headers.host === undefined) return sendProblem(response, 400, EARLY_REFUSALS.MISSING_HOST);
       if (Number(incoming.headers['content-length'] ?? 0) > maxBodyBytes) {
         return sendProblem(response, 413, GATEWAY_PROBLEMS.REQUEST_TOO_LARGE);
       }
-      if (turns.pendingCount >= maxWaiting) {
-        return sendProblem(response, 429, GATEWAY_PROBLEMS.THROTTLED);
+      if (reading >= maxReading) return sendProblem(response, 429, GATEWAY_PROBLEMS.THROTTLED);
+      reading++;
+      const body = await readBody(incoming, maxBodyBytes, bodyTimeoutMs).finally(() => reading--);
+      if (body === 'gone') return;
+      if (body === 'too-large') return sendProblem(response, 413, GATEWAY_PROBLEMS.REQUEST_TOO_LARGE);
+      if (body === 'slow') {
+        response.shouldKeepAlive = false;
+        return sendProblem(response, 408, EARLY_REFUSALS.REQUEST_TIMEOUT);
       }
+      if (turns.pendingCount >= maxWaiting) return sendProblem(response, 429, GATEWAY_PROBLEMS.THROTTLED);
       await turns(async () => {
         // A client that gave up while it waited has no one to answer: its turn goes to the next.
         if (incoming.socket.destroyed) return;
-        const body = await readBody(incoming, maxBodyBytes);
-        if (body === 'gone') return;
-        if (body === 'too-large') return sendProblem(response, 413, GATEWAY_PROBLEMS.REQUEST_TOO_LARGE);
-        await forward(incoming, response, body);
+        if (performance.now() >= deadline)
+          return sendProblem(response, 504, GATEWAY_PROBLEMS.INTEGRATION_TIMEOUT);
+        await forward(incoming, response, body, deadline);
       });
     },
   );
   server.on('clientError', refuseUnparsable);
+  // Node would answer any expectation but 100-continue with an empty 417.
+  server.on('checkExpectation', (_request, response: ServerResponse) =>
+    sendProblem(response, 417, EARLY_REFUSALS.EXPECTATION_FAILED),
+  );
   // A tunnel is no method of this API; Node hands CONNECT over as a bare socket.
   server.on('connect', (_request, socket: Socket) => refuse(socket, 400, GATEWAY_PROBLEMS.DEFAULT_4XX));
   server.listen(options.port, options.host ?? '127.0.0.1');
@@ -209,6 +268,7 @@ export async function startGateway(options: GatewayOptions): Promise<LocalGatewa
       new Promise((resolve, reject) =>
         server.getConnections((error, count) => (error ? reject(error) : resolve(count))),
       ),
+    reading: () => reading,
     close: () =>
       new Promise<void>((resolve) => {
         agent.destroy();
