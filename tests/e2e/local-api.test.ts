@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkWholeApi } from '../../delivery/smoke-checks';
 import { contractViolations } from '../support/contract';
+import { eventually } from '../support/npm-start';
 import { freePort, groupAlive, isListening, startGroup, waitFor } from '../support/processes';
 
 // `npm start` exactly as a newcomer runs it (minus npm itself), on free ports, checked against openapi.yaml.
@@ -186,4 +187,29 @@ describe('stopping npm start', () => {
     expect(await isListening(port)).toBe(false);
     expect(await isListening(dynamodbPort)).toBe(false);
   });
+});
+
+describe('npm start through npm', () => {
+  it("stops everything when only npm's own process gets SIGINT: the script execs node in its shell's place", async () => {
+    const [apiPort, dbPort] = [await freePort(), await freePort()];
+    const npm = startGroup('npm', ['start', '--silent'], {
+      PORT: String(apiPort),
+      DYNAMODB_PORT: String(dbPort),
+    });
+    const pid = npm.child.pid as number;
+    try {
+      await waitFor(
+        async () => (await fetch(`http://127.0.0.1:${apiPort}/health`)).ok,
+        npm.child,
+        npm.output,
+      );
+      // As a supervisor or an IDE stops it: a signal to npm's pid, not to its process group.
+      process.kill(pid, 'SIGINT');
+      expect(await eventually(() => !groupAlive(pid)), npm.output()).toBe(true);
+      expect(await isListening(apiPort)).toBe(false);
+      expect(await isListening(dbPort)).toBe(false);
+    } finally {
+      if (groupAlive(pid)) process.kill(-pid, 'SIGKILL');
+    }
+  }, 60_000);
 });
