@@ -33,7 +33,10 @@ export const config = {
   metricsNamespace: required('METRICS_NAMESPACE'),
   /** EMF lines only mean something to CloudWatch; locally they would bury the useful output. */
   metricsEnabled: (env.METRICS_ENABLED ?? (runsLocally ? 'false' : 'true')) === 'true',
-  idempotencyTtlSeconds: Number(env.IDEMPOTENCY_TTL_SECONDS ?? 86_400),
+  /** An Idempotency-Key is remembered for one to two such windows on its counter (lib/dynamodb.ts). */
+  idempotencyWindowSeconds: Number(env.IDEMPOTENCY_WINDOW_SECONDS ?? 3_600),
+  /** At most so many keyed requests per counter and window: what keeps a counter's item small. */
+  idempotencyKeysPerWindow: Number(env.IDEMPOTENCY_KEYS_PER_WINDOW ?? 2_000),
   /** `<service>-<stage>-`: a deployed function's name minus its key in serverless.yml (deployment hooks). */
   functionNamePrefix: env.FUNCTION_NAME_PREFIX ?? '',
   /** The stage's public URL, given only to the post-traffic hook (every function having it would be a cycle). */

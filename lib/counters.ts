@@ -1,4 +1,3 @@
-import type { Context } from 'aws-lambda';
 import { incrementCounter, incrementCounterOnce, readCounter } from './dynamodb';
 import { BadRequest } from './errors';
 
@@ -30,11 +29,7 @@ export interface HitRequest {
 }
 
 /** Counts one hit, at most once per Idempotency-Key when the client sends one. */
-export async function hit(
-  name: string,
-  { idempotencyKey, body }: HitRequest,
-  context: Context,
-): Promise<CounterState> {
+export async function hit(name: string, { idempotencyKey, body }: HitRequest): Promise<CounterState> {
   const counter = checkName(name);
   if (idempotencyKey === undefined) return { counter, hits: await incrementCounter(counter) };
   if (!IDEMPOTENCY_KEY.test(idempotencyKey)) {
@@ -43,7 +38,7 @@ export async function hit(
       'invalid-idempotency-key',
     );
   }
-  return { counter, hits: await incrementCounterOnce({ counter, idempotencyKey, body }, context) };
+  return { counter, hits: await incrementCounterOnce({ counter, idempotencyKey, body }) };
 }
 
 /** The current value of a counter without counting. */
@@ -53,7 +48,7 @@ export async function currentHits(name: string): Promise<CounterState> {
 }
 
 /** Counts a hit on the classic counter and says so the way the original service did. */
-export async function classicHit(request: HitRequest, context: Context) {
-  const state = await hit(CLASSIC_COUNTER, request, context);
+export async function classicHit(request: HitRequest) {
+  const state = await hit(CLASSIC_COUNTER, request);
   return { ...state, message: `Holla! we have hit ${state.hits} times` };
 }

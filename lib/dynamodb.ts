@@ -1,20 +1,16 @@
-import {
-  IdempotencyAlreadyInProgressError,
-  IdempotencyConfig,
-  IdempotencyValidationError,
-  makeIdempotent,
-} from '@aws-lambda-powertools/idempotency';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { createHash } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { StandardRetryStrategy } from '@smithy/core/retry';
-import type { Context } from 'aws-lambda';
 import { config } from './config';
-import { Conflict, HttpProblem, IdempotencyKeyReused, ServiceUnavailable } from './errors';
+import { HttpProblem, IdempotencyKeyReused, KeyedHitsExhausted, ServiceUnavailable } from './errors';
 
-/** The table's only key attribute (serverless.yml's KeySchema); every item kind prefixes its own key (`counter#…`, `idempotency#…`). */
+/** The table's only key attribute (serverless.yml's KeySchema); every item kind prefixes its own key (`counter#…`). */
 export const KEY_ATTRIBUTE = 'pk';
-/** DynamoDB deletes items whose TTL attribute (epoch seconds, serverless.yml) has passed; Powertools sets it. */
+/**
+ * The table's TTL attribute (epoch seconds, serverless.yml). Nothing writes it since keys live on the
+ * counters; it stays so that the idempotency records of earlier releases still expire.
+ */
 export const TTL_ATTRIBUTE = 'expiration';
 const HITS_ATTRIBUTE = 'hits';
 
@@ -52,10 +48,6 @@ const counterKey = (name: string) => ({ [KEY_ATTRIBUTE]: `counter#${name}` });
 
 function unavailable(cause: unknown): HttpProblem {
   if (cause instanceof HttpProblem) return cause;
-  if (cause instanceof IdempotencyAlreadyInProgressError) {
-    return new Conflict('A request with this Idempotency-Key is still being processed; retry shortly.', 1);
-  }
-  if (cause instanceof IdempotencyValidationError) return new IdempotencyKeyReused();
   return Object.assign(new ServiceUnavailable('The counter store is unavailable; try again shortly.', 1), {
     cause,
   });
@@ -99,14 +91,14 @@ export async function readCounter(name: string): Promise<number> {
 }
 
 /**
- * The key alone names a request, as in the IETF Idempotency-Key draft; what it was first sent with
- * (counter and body) is fingerprinted, and a repeat with anything else is refused instead of replayed.
+ * Idempotency-Keys are remembered on the counter's own item, so that counting a hit and recording the
+ * key it was counted for are one write, with no transaction (dynalite has none) and nothing two writes
+ * could leave half done. Keys are kept in windows of `idempotencyWindowSeconds`: a key is found in its
+ * own window and the one before, so it is remembered at least one window and at most two. Each window
+ * holds the keys by digest (`k<window>`: the value each produced, `f<window>`: what it was sent with).
  */
-const idempotencyConfig = new IdempotencyConfig({
-  expiresAfterSeconds: config.idempotencyTtlSeconds,
-  eventKeyJmesPath: 'idempotencyKey',
-  payloadValidationJmesPath: '[counter, body]',
-});
+const KEY_WINDOW = /^[kf]\d+$/;
+const digest = (text: string) => createHash('sha256').update(text).digest('base64url').slice(0, 16);
 
 /** One request to count once: the counter and the body it was sent with. */
 export interface KeyedHit {
@@ -115,26 +107,139 @@ export interface KeyedHit {
   body: string | null;
 }
 
-/**
- * Powertools Idempotency records the key in the same table before the `ADD` and the answer after it:
- * a repeat gets the recorded total, a duplicate still in flight gets a 409, a failure frees the key.
- */
-const incrementOncePerKey = makeIdempotent((hit: KeyedHit) => incrementCounter(hit.counter), {
-  persistenceStore: new DynamoDBPersistenceLayer({
-    tableName: config.tableName,
-    keyAttr: KEY_ATTRIBUTE,
-    expiryAttr: TTL_ATTRIBUTE,
-    awsSdkV3Client: client,
-  }),
-  config: idempotencyConfig,
-  keyPrefix: 'idempotency#hit',
-});
+type KeyNames = {
+  '#hits': string;
+  '#k': string;
+  '#kp': string;
+  '#f': string;
+  '#fp': string;
+  '#id': string;
+};
 
-/** Adds one hit unless this Idempotency-Key already counted one within the idempotency window. */
-export async function incrementCounterOnce(hit: KeyedHit, context: Context): Promise<number> {
-  idempotencyConfig.registerLambdaContext(context);
+const isRefused = (error: unknown) =>
+  (error as Error)?.name === 'ConditionalCheckFailedException' ||
+  // Real DynamoDB may refuse `#k.#id` as a path when the window's map does not exist yet.
+  /document path provided in the update expression is invalid/i.test(String((error as Error)?.message));
+
+/** The one write: counts the hit and records the key with the value it produced, unless the key is known or the window is full. */
+async function countWithKey(
+  counter: string,
+  names: KeyNames,
+  fingerprint: string,
+): Promise<number | 'refused'> {
   try {
-    return await incrementOncePerKey(hit);
+    const { Attributes } = await documents.send(
+      new UpdateCommand({
+        TableName: config.tableName,
+        Key: counterKey(counter),
+        UpdateExpression:
+          'SET #hits = if_not_exists(#hits, :zero) + :one, #k.#id = if_not_exists(#hits, :zero) + :one, #f.#id = :fingerprint',
+        ConditionExpression:
+          'attribute_not_exists(#k.#id) AND attribute_not_exists(#kp.#id) AND size(#k) < :room',
+        ExpressionAttributeNames: {
+          '#hits': names['#hits'],
+          '#k': names['#k'],
+          '#kp': names['#kp'],
+          '#f': names['#f'],
+          '#id': names['#id'],
+        },
+        ExpressionAttributeValues: {
+          ':zero': 0,
+          ':one': 1,
+          ':fingerprint': fingerprint,
+          ':room': config.idempotencyKeysPerWindow,
+        },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return Number(Attributes?.[HITS_ATTRIBUTE]);
+  } catch (error) {
+    if (isRefused(error)) return 'refused';
+    throw error;
+  }
+}
+
+/** What this key counted before, in this window or the last, read strongly consistent. */
+async function earlierCount(counter: string, names: KeyNames) {
+  const { Item } = await documents.send(
+    new GetCommand({
+      TableName: config.tableName,
+      Key: counterKey(counter),
+      ProjectionExpression: '#k.#id, #kp.#id, #f.#id, #fp.#id',
+      ExpressionAttributeNames: {
+        '#k': names['#k'],
+        '#kp': names['#kp'],
+        '#f': names['#f'],
+        '#fp': names['#fp'],
+        '#id': names['#id'],
+      },
+      ConsistentRead: true,
+    }),
+  );
+  const id = names['#id'];
+  const window = [names['#k'], names['#kp']].find((name) => Item?.[name]?.[id] !== undefined);
+  if (!window) return undefined;
+  const fingerprints = window === names['#k'] ? names['#f'] : names['#fp'];
+  return { hits: Number(Item?.[window][id]), fingerprint: String(Item?.[fingerprints]?.[id]) };
+}
+
+/**
+ * Makes the window's maps, and drops windows older than the last, from the item as it is now (once a
+ * window per counter; it counts nothing). False when the window exists and is full.
+ */
+async function openWindow(counter: string, names: KeyNames): Promise<boolean> {
+  const { Item = {} } = await documents.send(
+    new GetCommand({ TableName: config.tableName, Key: counterKey(counter), ConsistentRead: true }),
+  );
+  const current = Item[names['#k']];
+  if (current) return Object.keys(current).length < config.idempotencyKeysPerWindow;
+  const kept = new Set([names['#k'], names['#kp'], names['#f'], names['#fp']]);
+  const stale = Object.keys(Item).filter((name) => KEY_WINDOW.test(name) && !kept.has(name));
+  const staleNames = Object.fromEntries(stale.map((name, index) => [`#old${index}`, name]));
+  await documents.send(
+    new UpdateCommand({
+      TableName: config.tableName,
+      Key: counterKey(counter),
+      UpdateExpression: `SET #k = if_not_exists(#k, :empty), #f = if_not_exists(#f, :empty)${
+        stale.length > 0 ? ` REMOVE ${Object.keys(staleNames).join(', ')}` : ''
+      }`,
+      ExpressionAttributeNames: { '#k': names['#k'], '#f': names['#f'], ...staleNames },
+      ExpressionAttributeValues: { ':empty': {} },
+    }),
+  );
+  return true;
+}
+
+/**
+ * Adds one hit unless this Idempotency-Key already counted one on this counter within its window: then
+ * the value it produced is replayed, or 422 when it was sent with another body. A retry after a lost
+ * answer or a timeout finds its own write, so it never counts twice.
+ */
+export async function incrementCounterOnce(hit: KeyedHit, now = Date.now()): Promise<number> {
+  const window = Math.floor(now / 1000 / config.idempotencyWindowSeconds);
+  const names: KeyNames = {
+    '#hits': HITS_ATTRIBUTE,
+    '#k': `k${window}`,
+    '#kp': `k${window - 1}`,
+    '#f': `f${window}`,
+    '#fp': `f${window - 1}`,
+    '#id': digest(hit.idempotencyKey),
+  };
+  const fingerprint = digest(hit.body ?? '');
+  try {
+    // Twice at most: a refusal for a window not yet made is followed by making it.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const counted = await countWithKey(hit.counter, names, fingerprint);
+      if (counted !== 'refused') return counted;
+      const earlier = await earlierCount(hit.counter, names);
+      if (earlier) {
+        if (earlier.fingerprint !== fingerprint) throw new IdempotencyKeyReused();
+        return earlier.hits;
+      }
+      if (!(await openWindow(hit.counter, names))) break;
+    }
+    const windowEndsInSeconds = Math.ceil((window + 1) * config.idempotencyWindowSeconds - now / 1000);
+    throw new KeyedHitsExhausted(config.idempotencyKeysPerWindow, windowEndsInSeconds);
   } catch (error) {
     throw unavailable(error);
   }

@@ -50,12 +50,6 @@ export class MethodNotAllowed extends HttpProblem {
   }
 }
 
-export class Conflict extends HttpProblem {
-  constructor(detail: string, retryAfterSeconds: number) {
-    super(409, 'Conflict', detail, 'request-in-progress', { 'retry-after': String(retryAfterSeconds) });
-  }
-}
-
 /** IETF Idempotency-Key draft, section 2.7: a key reused with a different payload is a 422. */
 export class IdempotencyKeyReused extends HttpProblem {
   constructor() {
@@ -64,6 +58,19 @@ export class IdempotencyKeyReused extends HttpProblem {
       'Unprocessable Content',
       'This Idempotency-Key was first sent with another counter or body; send a new key for a new request.',
       'idempotency-key-reused',
+    );
+  }
+}
+
+/** A counter records at most so many Idempotency-Keys a window; the next window has room again. */
+export class KeyedHitsExhausted extends HttpProblem {
+  constructor(keysPerWindow: number, retryAfterSeconds: number) {
+    super(
+      429,
+      'Too Many Requests',
+      `This counter took ${keysPerWindow} requests with an Idempotency-Key in this window; retry after ${retryAfterSeconds} s.`,
+      'idempotency-keys-exhausted',
+      { 'retry-after': String(retryAfterSeconds) },
     );
   }
 }

@@ -50,17 +50,17 @@ describe('Idempotency-Key', () => {
     expect(await read(handlers.hits, 'paid')).toBe(2);
   });
 
-  it('refuses a key reused on another counter or with another body with 422, and counts neither', async () => {
+  it('refuses a key reused with another body with 422 and counts once; on another counter it is that counter’s request', async () => {
     await increment(handlers.hits, 'left', 'shared-key');
-    const otherCounter = await increment(handlers.hits, 'right', 'shared-key');
     const otherBody = await increment(handlers.hits, 'left', 'shared-key', '{"note":"second"}');
-    for (const answer of [otherCounter, otherBody]) {
-      expect(problemOf(answer)).toMatchObject({
-        status: 422,
-        type: 'tag:canary-api,2026:problems/idempotency-key-reused',
-      });
-    }
-    expect([await read(handlers.hits, 'left'), await read(handlers.hits, 'right')]).toEqual([1, 0]);
+    expect(problemOf(otherBody)).toMatchObject({
+      status: 422,
+      type: 'tag:canary-api,2026:problems/idempotency-key-reused',
+    });
+    // Keys live on their counter's item, so that counting and recording the key are one write.
+    const otherCounter = await increment(handlers.hits, 'right', 'shared-key');
+    expect(bodyOf(otherCounter)).toEqual({ counter: 'right', hits: 1 });
+    expect([await read(handlers.hits, 'left'), await read(handlers.hits, 'right')]).toEqual([1, 1]);
   });
 
   it('replays for the same key with the same body', async () => {
@@ -70,32 +70,53 @@ describe('Idempotency-Key', () => {
     expect(await read(handlers.hits, 'bodied')).toBe(1);
   });
 
-  it('counts once when 20 duplicates arrive together: the rest replay or get 409', async () => {
+  it('counts once when 20 duplicates arrive together: every one answers the same value', async () => {
     const answers = await Promise.all(
       Array.from({ length: 20 }, () => increment(handlers.hits, 'race', 'same')),
     );
-    const statuses = answers.map((answer) => answer.statusCode);
-    expect(statuses.every((status) => status === 200 || status === 409)).toBe(true);
-    expect(statuses).toContain(200);
-    for (const answer of answers.filter((a) => a.statusCode === 200)) expect(bodyOf(answer).hits).toBe(1);
+    expect(answers.map((answer) => answer.statusCode)).toEqual(Array(20).fill(200));
+    for (const answer of answers) expect(bodyOf(answer).hits).toBe(1);
     expect(await read(handlers.hits, 'race')).toBe(1);
   });
 
-  it('answers 409 to a duplicate while the first request with its key is still counting, and counts once', async () => {
+  it('answers a duplicate that arrives while the first is still in flight with the same value, and counts once', async () => {
     const gate = await startDynamoDBGate(dynamodb.endpoint, 'UpdateItem');
     try {
       const gated = await handlersAgainst(gate.endpoint);
+      await increment(handlers.hits, 'held');
       const first = increment(gated.hits, 'held', 'key-held');
       while (gate.heldCount() === 0) await new Promise((resolve) => setTimeout(resolve, 10));
-      const duplicate = await increment(gated.hits, 'held', 'key-held');
-      expect(problemOf(duplicate)).toMatchObject({ status: 409 });
-      expect(duplicate.headers?.['retry-after']).toBe('1');
+      const duplicate = increment(gated.hits, 'held', 'key-held');
+      while (gate.heldCount() < 2) await new Promise((resolve) => setTimeout(resolve, 10));
       gate.release();
-      expect(bodyOf(await first)).toEqual({ counter: 'held', hits: 1 });
+      // Whichever write DynamoDB applies first counts; the other finds its key and replays.
+      expect((await Promise.all([first, duplicate])).map((answer) => bodyOf(answer))).toEqual([
+        { counter: 'held', hits: 2 },
+        { counter: 'held', hits: 2 },
+      ]);
     } finally {
       await gate.close();
     }
-    expect(await read(handlers.hits, 'held')).toBe(1);
+    expect(await read(handlers.hits, 'held')).toBe(2);
+  });
+
+  it('replays, never counts again, when the answer of the write that counted was lost', async () => {
+    const gate = await startDynamoDBGate(dynamodb.endpoint, 'UpdateItem');
+    try {
+      // An earlier keyed hit opened this window, so the next write is the one that counts.
+      await increment(handlers.hits, 'lost', 'key-earlier');
+      gate.release();
+      gate.loseAnswers(1);
+      const gated = await handlersAgainst(gate.endpoint);
+      const lost = await increment(gated.hits, 'lost', 'key-lost');
+      expect(problemOf(lost)).toMatchObject({ status: 503 });
+      // The write was applied: the retry with the same key finds it and answers its value.
+      expect(await read(handlers.hits, 'lost')).toBe(2);
+      expect(bodyOf(await increment(gated.hits, 'lost', 'key-lost'))).toEqual({ counter: 'lost', hits: 2 });
+    } finally {
+      await gate.close();
+    }
+    expect(await read(handlers.hits, 'lost')).toBe(2);
   });
 
   it('reports the health of the real table as UP', async () => {

@@ -63,12 +63,15 @@ describe('when DynamoDB misbehaves, the SDK as configured', () => {
     expect(fake.attempts('UpdateItem')).toBe(1);
   });
 
-  it('frees the Idempotency-Key when the increment fails, so a retry with it can count', async () => {
+  it('counts a keyed hit in one write: a server error on it is a 503, never repeated, and nothing else is written', async () => {
     fake.script((operation, attempt) =>
       operation === 'UpdateItem' && attempt === 1 ? 'server-error' : 'ok',
     );
     expect((await increment(handlers.hits, 'c', 'retry-me')).statusCode).toBe(503);
-    expect(fake.attempts('DeleteItem')).toBe(1);
+    expect(['UpdateItem', 'PutItem', 'DeleteItem'].map(fake.attempts)).toEqual([1, 0, 0]);
+    // The client's retry with its key is the next write; here DynamoDB takes it.
+    expect((await increment(handlers.hits, 'c', 'retry-me')).statusCode).toBe(200);
+    expect(['UpdateItem', 'PutItem', 'DeleteItem'].map(fake.attempts)).toEqual([2, 0, 0]);
   });
 });
 

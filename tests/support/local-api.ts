@@ -27,7 +27,13 @@ export async function handlersAgainst(endpoint: string) {
  * process its work would share the handlers' event loop, and on a busy machine hundreds of requests in
  * flight could hold a connection past the SDK's 1-second connection timeout (seen in CI).
  */
-export async function startTestDynamoDB(): Promise<EmbeddedDynamoDB> {
+export interface TestDynamoDB extends EmbeddedDynamoDB {
+  /** Freezes its process (SIGSTOP): requests wait, as behind a stalled partition. */
+  pause(): void;
+  resume(): void;
+}
+
+export async function startTestDynamoDB(): Promise<TestDynamoDB> {
   const child = fork(fileURLToPath(new URL('./dynamodb-child.ts', import.meta.url)), ['test'], {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -40,8 +46,11 @@ export async function startTestDynamoDB(): Promise<EmbeddedDynamoDB> {
   ])) as [Omit<EmbeddedDynamoDB, 'close'>];
   return {
     ...started,
+    pause: () => child.kill('SIGSTOP'),
+    resume: () => child.kill('SIGCONT'),
     close: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGCONT');
       const exited = once(child, 'exit');
       child.disconnect();
       await exited;
