@@ -107,8 +107,13 @@ export function queryParam(event: ApiEvent, name: string): string | undefined {
   return event.queryStringParameters?.[name] ?? undefined;
 }
 
-/** A request header by lower-case name (the header normalizer has lower-cased them all). */
+/**
+ * A single-valued request header by lower-case name (the header normalizer has lower-cased them all).
+ * Sent twice it is ambiguous, and API Gateway would hand the function only the last: a 400.
+ */
 export function header(event: ApiEvent, name: string): string | undefined {
+  const values = event.multiValueHeaders?.[name];
+  if (values && values.length > 1) throw new BadRequest(`Header '${name}' must be given at most once.`);
   return event.headers?.[name] ?? undefined;
 }
 

@@ -3,8 +3,8 @@ import { once } from 'node:events';
 import {
   Agent,
   createServer,
-  type IncomingHttpHeaders,
   type IncomingMessage,
+  type OutgoingHttpHeaders,
   request,
   type ServerResponse,
 } from 'node:http';
@@ -150,10 +150,19 @@ function readBody(
   });
 }
 
-function forwardedHeaders(headers: IncomingHttpHeaders, body: Buffer): IncomingHttpHeaders {
-  const forwarded = { ...headers };
+/**
+ * The client's headers, each as often as it was sent (Node's `headers` joins repeats into one value;
+ * API Gateway hands the function every value in multiValueHeaders, and a repeated header is ours to judge).
+ */
+function forwardedHeaders(incoming: IncomingMessage, body: Buffer): OutgoingHttpHeaders {
+  const forwarded: OutgoingHttpHeaders = Object.fromEntries(
+    Object.entries(incoming.headersDistinct).map(([name, values = []]) => [
+      name,
+      values.length === 1 ? values[0] : values,
+    ]),
+  );
   for (const name of HOP_BY_HOP) delete forwarded[name];
-  if (body.length > 0 || headers['content-length'] !== undefined)
+  if (body.length > 0 || incoming.headers['content-length'] !== undefined)
     forwarded['content-length'] = String(body.length);
   return forwarded;
 }
@@ -190,7 +199,7 @@ export async function startGateway(options: GatewayOptions): Promise<LocalGatewa
         port: options.upstreamPort,
         method: incoming.method,
         path: incoming.url,
-        headers: forwardedHeaders(incoming.headers, body),
+        headers: forwardedHeaders(incoming, body),
         agent,
       });
       const timer = setTimeout(() => {

@@ -20,7 +20,12 @@ interface Answer {
 }
 
 /** One request with node:http, which sends what fetch refuses to (CONNECT, TRACE, odd paths, bytes). */
-function send(method: string, path: string, headers: Record<string, string> = {}, body?: Buffer | string) {
+function send(
+  method: string,
+  path: string,
+  headers: Record<string, string | string[]> = {},
+  body?: Buffer | string,
+) {
   return new Promise<Answer>((resolve, reject) => {
     const outgoing = request(
       { host: '127.0.0.1', port: api.port, method, path, headers, timeout: 20_000 },
@@ -103,6 +108,12 @@ describe('counter names and keys', () => {
     ['a broken percent-escape', '/hits/%ZZ', 400, 'gateway-rejected'],
   ])('refuses %s with a problem and counts nothing', async (_, path, status, slug) => {
     expectProblem(await send('POST', path), status, slug);
+  });
+
+  it('refuses an Idempotency-Key sent twice with 400 and counts nothing, never merging the two', async () => {
+    const answer = await send('POST', '/hits/twice', { 'idempotency-key': ['a1', 'a2'] });
+    expectProblem(answer, 400, 'invalid-request');
+    expect(JSON.parse((await send('GET', '/hits/twice')).body).hits).toBe(0);
   });
 
   it('refuses an Idempotency-Key of 10,000 characters with 400', async () => {

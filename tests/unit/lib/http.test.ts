@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BadRequest, MethodNotAllowed, ServiceUnavailable } from '../../../lib/errors';
-import { api, json, MAX_BODY_BYTES, opaqueBody, queryParam, textBody } from '../../../lib/http';
+import { api, header, json, MAX_BODY_BYTES, opaqueBody, queryParam, textBody } from '../../../lib/http';
 import { apiEvent, bodyOf, lambdaContext, problemOf } from '../../support/fixtures';
 
 describe('the api() middleware stack', () => {
@@ -87,6 +87,19 @@ describe('queryParam', () => {
 
   it('rejects a repeated parameter with a 400', () => {
     expect(() => queryParam(apiEvent({ query: { name: ['a', 'b'] } }), 'name')).toThrow(BadRequest);
+  });
+});
+
+describe('header', () => {
+  it('returns a single value and undefined when absent', () => {
+    expect(header(apiEvent({ headers: { 'idempotency-key': 'k1' } }), 'idempotency-key')).toBe('k1');
+    expect(header(apiEvent(), 'idempotency-key')).toBeUndefined();
+  });
+
+  it('rejects a header sent twice with a 400, never picking one (API Gateway keeps only the last)', () => {
+    const event = apiEvent({ headers: { 'idempotency-key': 'a2' } });
+    event.multiValueHeaders = { ...event.multiValueHeaders, 'idempotency-key': ['a1', 'a2'] };
+    expect(() => header(event, 'idempotency-key')).toThrow(BadRequest);
   });
 });
 

@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { gateway, handlerAnswer, problemOf, raw, upstream } from '../../support/local-gateway';
@@ -80,5 +81,29 @@ describe('the local gateway with slow and odd clients', () => {
     );
     expect(expectation).toMatch(/^HTTP\/1\.1 417 /);
     expect(expectation).toContain('"type":"tag:canary-api,2026:problems/expectation-failed"');
+  });
+
+  it('forwards a header sent twice as two headers, for the function to judge, as API Gateway does', async () => {
+    let seen: string[] | undefined;
+    const { url } = await gateway(
+      await upstream((request, response) => {
+        seen = request.headersDistinct['idempotency-key'];
+        handlerAnswer(request, response);
+      }),
+    );
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      const outgoing = request(`${url}/hits/x`, {
+        method: 'POST',
+        headers: { 'idempotency-key': ['a1', 'a2'] },
+      });
+      outgoing.on('response', (answer) => {
+        answer.resume();
+        resolve(answer.statusCode);
+      });
+      outgoing.on('error', reject);
+      outgoing.end();
+    });
+    expect(status).toBe(200);
+    expect(seen).toEqual(['a1', 'a2']);
   });
 });
