@@ -65,6 +65,7 @@ export const GATEWAY_VERSION = 'gateway';
 export function gatewayProblemHeaders(problem: GatewayProblem): Record<string, string> {
   return {
     'content-type': PROBLEM_MEDIA_TYPE,
+    'cache-control': 'no-store',
     'x-function-version': GATEWAY_VERSION,
     ...(problem.retryAfterSeconds !== undefined && { 'retry-after': String(problem.retryAfterSeconds) }),
   };

@@ -41,7 +41,8 @@ function problemFor(error: Error, context: Context): ApiResult {
   if (problem.status >= 500) console.error(error);
   return {
     statusCode: problem.status,
-    headers: { 'content-type': PROBLEM_TYPE, ...problem.headers },
+    // 404 and 405 are heuristically cacheable (RFC 9111 §4.2.2): no error of ours may be reused.
+    headers: { 'content-type': PROBLEM_TYPE, 'cache-control': 'no-store', ...problem.headers },
     body: JSON.stringify({
       type: problem.type,
       title: problem.title,

@@ -52,6 +52,7 @@ function send(
 function expectProblem(answer: Answer, status: number, slug: string) {
   expect(answer.status, answer.body).toBe(status);
   expect(answer.headers['content-type']).toMatch(/^application\/problem\+json/);
+  expect(answer.headers['cache-control']).toBe('no-store');
   const problem = JSON.parse(answer.body);
   expect(problem.type).toBe(`tag:canary-api,2026:problems/${slug}`);
   expect(problem.detail).toEqual(expect.any(String));
@@ -172,7 +173,14 @@ describe('methods', () => {
     const [head = '', body = ''] = Buffer.concat(chunks).toString().split('\r\n\r\n');
     const status = Number(head.split(' ')[1]);
     expectProblem(
-      { status, headers: { 'content-type': /content-type: (\S+)/.exec(head)?.[1] }, body },
+      {
+        status,
+        headers: {
+          'content-type': /content-type: (\S+)/.exec(head)?.[1],
+          'cache-control': /cache-control: (\S+)/.exec(head)?.[1],
+        },
+        body,
+      },
       400,
       'gateway-rejected',
     );

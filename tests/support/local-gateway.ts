@@ -61,6 +61,7 @@ export interface Problem {
 export async function problemOf(response: Response): Promise<Problem> {
   expect(response.headers.get('content-type')).toBe('application/problem+json');
   expect(response.headers.get('x-function-version')).toBe('gateway');
+  expect(response.headers.get('cache-control')).toBe('no-store');
   const body = (await response.json()) as Problem;
   expect(body.requestId).toEqual(expect.any(String));
   return body;

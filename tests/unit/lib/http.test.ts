@@ -22,7 +22,12 @@ describe('the api() middleware stack', () => {
     });
     const result = await handler(apiEvent(), lambdaContext({ version: '3' }));
     expect(result.statusCode).toBe(405);
-    expect(result.headers).toMatchObject({ allow: 'GET, POST', 'x-function-version': '3' });
+    // A 405 is heuristically cacheable (RFC 9111): no cache may keep an error of ours.
+    expect(result.headers).toMatchObject({
+      allow: 'GET, POST',
+      'x-function-version': '3',
+      'cache-control': 'no-store',
+    });
     expect(problemOf(result)).toMatchObject({
       contentType: 'application/problem+json; charset=utf-8',
       type: 'tag:canary-api,2026:problems/method-not-allowed',

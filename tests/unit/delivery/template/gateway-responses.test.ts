@@ -17,11 +17,12 @@ function render(template: string, message: string, requestId: string): unknown {
 }
 
 describe('gateway responses', () => {
-  it('answer throttling with a problem document, its status, Retry-After and the version header', () => {
+  it('answer throttling with a problem document, its status, Retry-After, no-store and the version header', () => {
     const properties = gatewayResponse('THROTTLED').Properties ?? {};
     expect([properties.ResponseType, properties.StatusCode]).toEqual(['THROTTLED', '429']);
     expect(properties.ResponseParameters).toEqual({
       'gatewayresponse.header.Content-Type': "'application/problem+json'",
+      'gatewayresponse.header.Cache-Control': "'no-store'",
       'gatewayresponse.header.X-Function-Version': "'gateway'",
       'gatewayresponse.header.Retry-After': "'1'",
     });
