@@ -50,7 +50,10 @@ export function echo(
   }
   const mediaType = contentType?.split(';', 1)[0]?.trim().toLowerCase();
   if (mediaType === TEXT_MEDIA_TYPE) {
-    return { mediaType, body: transformName ? transforms[transformName](body) : body };
+    // A byte order mark stays in front: it marks the encoding, it is not text to transform.
+    const bom = body.startsWith(BOM) ? BOM : '';
+    const text = body.slice(bom.length);
+    return { mediaType, body: transformName ? bom + transforms[transformName](text) : body };
   }
   if (mediaType !== JSON_MEDIA_TYPE) throw new UnsupportedMediaType(contentType, SUPPORTED_MEDIA_TYPES);
 
@@ -70,10 +73,13 @@ export function echo(
  */
 export const ECHO_MAX_NESTING = 128;
 
+/** U+FEFF, which a UTF-8 body may start with; RFC 8259 §8.1 lets a JSON parser ignore it. */
+const BOM = '\uFEFF';
+
 function parseJson(body: string): unknown {
   let value: unknown;
   try {
-    value = JSON.parse(body);
+    value = JSON.parse(body.startsWith(BOM) ? body.slice(BOM.length) : body);
   } catch {
     throw new BadRequest('The request body is not valid JSON.', 'malformed-json');
   }
@@ -109,7 +115,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
  * key order and whitespace.
  */
 function replaceMember(text: string, key: string, replacement: string): string {
-  let position = skipWhitespace(text, 0) + 1;
+  let position = skipWhitespace(text, text.startsWith(BOM) ? BOM.length : 0) + 1;
   let found: [number, number] | undefined;
   for (;;) {
     position = skipWhitespace(text, position);

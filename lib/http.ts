@@ -121,7 +121,8 @@ export function header(event: ApiEvent, name: string): string | undefined {
 /** API Gateway allows 10 MB; no endpoint of this API has a use for more than this. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** Fatal: a body that is not UTF-8 is refused, never patched with U+FFFD. ignoreBOM: a BOM is kept, the echo is byte for byte. */
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** The body's bytes (API Gateway sends them base64), refused with 413 above MAX_BODY_BYTES. */
 function bodyBytes(event: ApiEvent): Buffer | undefined {

@@ -57,6 +57,11 @@ export interface LocalGateway {
 
 /** Headers that belong to one connection, never forwarded (RFC 9110 §7.6.1). */
 const HOP_BY_HOP = ['connection', 'keep-alive', 'transfer-encoding', 'te', 'upgrade', 'proxy-connection'];
+/**
+ * Range requests: serverless-offline's Hapi would answer a byte range of the function's answer (206),
+ * while API Gateway hands the function's whole answer back (200). Ours serve no ranges.
+ */
+const RANGE = ['range', 'if-range'];
 
 /**
  * Refusals API Gateway makes before any gateway response we could shape (its front end reads and
@@ -161,7 +166,7 @@ function forwardedHeaders(incoming: IncomingMessage, body: Buffer): OutgoingHttp
       values.length === 1 ? values[0] : values,
     ]),
   );
-  for (const name of HOP_BY_HOP) delete forwarded[name];
+  for (const name of [...HOP_BY_HOP, ...RANGE]) delete forwarded[name];
   if (body.length > 0 || incoming.headers['content-length'] !== undefined)
     forwarded['content-length'] = String(body.length);
   return forwarded;

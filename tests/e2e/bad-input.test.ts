@@ -89,6 +89,23 @@ describe('bodies', () => {
     expectProblem(await send('POST', '/echo', headers, body), 400, 'invalid-encoding');
   });
 
+  it('echoes a body that starts with a UTF-8 BOM byte for byte, BOM included', async () => {
+    const body = Buffer.from([0xef, 0xbb, 0xbf, ...Buffer.from('{"a":1}')]);
+    const answer = await send('POST', '/echo', json, body);
+    expect(answer.status).toBe(200);
+    expect(Buffer.from(answer.body).equals(body)).toBe(true);
+  });
+
+  it('answers a Range request with the whole answer, 200, as API Gateway does', async () => {
+    const answer = await send('GET', '/hello', { range: 'bytes=0-3' });
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.body)).toEqual({ message: 'Hello, world!' });
+  });
+
+  it('refuses a name whose percent-escapes are not UTF-8 with 400, as it refuses such a body', async () => {
+    expectProblem(await send('GET', '/hello?name=caf%FF'), 400, 'invalid-encoding');
+  });
+
   it.each([
     ['no Content-Type', {}],
     ['an image', { 'content-type': 'image/png' }],

@@ -57,6 +57,20 @@ describe('echo without a transform', () => {
   );
 });
 
+describe('a body that starts with a UTF-8 byte order mark', () => {
+  const BOM = '\uFEFF';
+
+  it('comes back with its BOM, byte for byte, as JSON and as text', () => {
+    expect(echo(JSON_TYPE, `${BOM}{"a":1}`, undefined).body).toBe(`${BOM}{"a":1}`);
+    expect(echo('text/plain', `${BOM}hi`, undefined).body).toBe(`${BOM}hi`);
+  });
+
+  it('keeps the BOM in front when a transform rewrites the rest', () => {
+    expect(echo(JSON_TYPE, `${BOM}{"data":"abc"}`, 'reverse').body).toBe(`${BOM}{"data":"cba"}`);
+    expect(echo('text/plain', `${BOM}abc`, 'reverse').body).toBe(`${BOM}cba`);
+  });
+});
+
 describe('echo with a transform', () => {
   it('shouts: upper-cases and reverses `data`', () => {
     expect(echo(JSON_TYPE, '{"data":"hello, world!"}', 'shout').body).toBe('{"data":"!DLROW ,OLLEH"}');

@@ -7,6 +7,11 @@ describe('greet', () => {
     expect(greet(undefined)).toBe('Hello, world!');
   });
 
+  it('refuses a name whose percent-escapes were not UTF-8 (decoded as U+FFFD) with 400, as a body would be', () => {
+    expect(() => greet('caf\uFFFD')).toThrow(BadRequest);
+    expect(() => greet('caf\uFFFD')).toThrow(/not valid UTF-8/);
+  });
+
   it('keeps a UTF-8 name exactly, including astral-plane characters', () => {
     expect(greet('Zoë 🦊 北京')).toBe('Hello, Zoë 🦊 北京!');
   });

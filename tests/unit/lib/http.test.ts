@@ -109,6 +109,11 @@ describe('header', () => {
 });
 
 describe('textBody and opaqueBody', () => {
+  it('keeps a UTF-8 byte order mark: the echo is byte for byte', () => {
+    const body = Buffer.from([0xef, 0xbb, 0xbf, 0x68, 0x69]).toString('base64');
+    expect(textBody(apiEvent({ body, isBase64Encoded: true }))).toBe('\uFEFFhi');
+  });
+
   const multiByte = (bytes: number) => 'é'.repeat(bytes / 2);
 
   it('return a text body as sent, whether API Gateway passed it as text or base64', () => {

@@ -106,4 +106,17 @@ describe('the local gateway with slow and odd clients', () => {
     expect(status).toBe(200);
     expect(seen).toEqual(['a1', 'a2']);
   });
+
+  it('forwards no Range: the whole answer comes back with 200, as API Gateway returns it', async () => {
+    let range: string | undefined = 'unseen';
+    const { url } = await gateway(
+      await upstream((request, response) => {
+        range = request.headers.range;
+        handlerAnswer(request, response);
+      }),
+    );
+    const answer = await fetch(`${url}/hello`, { headers: { range: 'bytes=0-3' } });
+    expect(answer.status).toBe(200);
+    expect(range).toBeUndefined();
+  });
 });
