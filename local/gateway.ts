@@ -18,6 +18,7 @@ import {
   gatewayProblemHead,
   gatewayProblemHeaders,
 } from '../delivery/gateway-problems';
+import { forwardedHeaders, HOP_BY_HOP } from './gateway-headers';
 
 /**
  * `npm start`'s front door, standing where API Gateway stands on AWS: serverless-offline behind it
@@ -44,6 +45,8 @@ export interface GatewayOptions {
   bodyTimeoutMs?: number;
   /** Requests whose bodies are still arriving, at most; one more is answered 429. */
   maxReading?: number;
+  /** Whether serverless.yml configures CORS on an endpoint; otherwise `Origin` is not forwarded. */
+  cors?: boolean;
 }
 
 export interface LocalGateway {
@@ -54,14 +57,6 @@ export interface LocalGateway {
   reading(): number;
   close(): Promise<void>;
 }
-
-/** Headers that belong to one connection, never forwarded (RFC 9110 §7.6.1). */
-const HOP_BY_HOP = ['connection', 'keep-alive', 'transfer-encoding', 'te', 'upgrade', 'proxy-connection'];
-/**
- * Range requests: serverless-offline's Hapi would answer a byte range of the function's answer (206),
- * while API Gateway hands the function's whole answer back (200). Ours serve no ranges.
- */
-const RANGE = ['range', 'if-range'];
 
 /**
  * Refusals API Gateway makes before any gateway response we could shape (its front end reads and
@@ -155,23 +150,6 @@ function readBody(
   });
 }
 
-/**
- * The client's headers, each as often as it was sent (Node's `headers` joins repeats into one value;
- * API Gateway hands the function every value in multiValueHeaders, and a repeated header is ours to judge).
- */
-function forwardedHeaders(incoming: IncomingMessage, body: Buffer): OutgoingHttpHeaders {
-  const forwarded: OutgoingHttpHeaders = Object.fromEntries(
-    Object.entries(incoming.headersDistinct).map(([name, values = []]) => [
-      name,
-      values.length === 1 ? values[0] : values,
-    ]),
-  );
-  for (const name of [...HOP_BY_HOP, ...RANGE]) delete forwarded[name];
-  if (body.length > 0 || incoming.headers['content-length'] !== undefined)
-    forwarded['content-length'] = String(body.length);
-  return forwarded;
-}
-
 /** Which gateway problem stands for an error answer the handler did not write. */
 function problemForUpstream(status: number): GatewayProblem {
   if (status === 413) return GATEWAY_PROBLEMS.REQUEST_TOO_LARGE;
@@ -204,7 +182,7 @@ export async function startGateway(options: GatewayOptions): Promise<LocalGatewa
         port: options.upstreamPort,
         method: incoming.method,
         path: incoming.url,
-        headers: forwardedHeaders(incoming, body),
+        headers: forwardedHeaders(incoming, body, options.cors ?? false),
         agent,
       });
       const timer = setTimeout(() => {

@@ -11,10 +11,12 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from './embedded-dynamodb';
 import { freePort } from './free-port';
 import { startGateway } from './gateway';
+import { configuresCors } from './service-config';
 
 // Lambda runs Node 24; the SDK's reminder that it will drop Node 20 in 2027 is only noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -66,7 +68,8 @@ const offline = spawn(
     env: { ...process.env, AWS_ENDPOINT_URL_DYNAMODB: external ?? dynamodb?.endpoint },
   },
 );
-const gateway = await startGateway({ port, upstreamPort: offlinePort }).catch(
+const cors = configuresCors(readFileSync(new URL('../serverless.yml', import.meta.url), 'utf8'));
+const gateway = await startGateway({ port, upstreamPort: offlinePort, cors }).catch(
   (error: NodeJS.ErrnoException) => {
     console.error(error.code === 'EADDRINUSE' ? `Port ${port} is taken; set PORT to another port.` : error);
     offline.kill();

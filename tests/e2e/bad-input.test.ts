@@ -96,6 +96,16 @@ describe('bodies', () => {
     expect(Buffer.from(answer.body).equals(body)).toBe(true);
   });
 
+  it('answers no CORS, as API Gateway with no CORS configured: a preflight is a 405, a cross-origin GET has no CORS headers', async () => {
+    const origin = { origin: 'https://elsewhere.example' };
+    const preflight = await send('OPTIONS', '/hello', { ...origin, 'access-control-request-method': 'GET' });
+    expectProblem(preflight, 405, 'method-not-allowed');
+    expect(preflight.headers.allow).toBe('GET');
+    const get = await send('GET', '/hello', origin);
+    expect(get.status).toBe(200);
+    expect(Object.keys(get.headers).filter((name) => name.startsWith('access-control-'))).toEqual([]);
+  });
+
   it('answers a Range request with the whole answer, 200, as API Gateway does', async () => {
     const answer = await send('GET', '/hello', { range: 'bytes=0-3' });
     expect(answer.status).toBe(200);

@@ -119,4 +119,17 @@ describe('the local gateway with slow and odd clients', () => {
     expect(answer.status).toBe(200);
     expect(range).toBeUndefined();
   });
+
+  it('keeps Origin from serverless-offline unless CORS is configured: no CORS answer API Gateway would not give', async () => {
+    const origins: (string | undefined)[] = [];
+    const seen = await upstream((request, response) => {
+      origins.push(request.headers.origin);
+      handlerAnswer(request, response);
+    });
+    const withoutCors = await gateway(seen);
+    const withCors = await gateway(seen, { cors: true });
+    for (const { url } of [withoutCors, withCors])
+      await fetch(`${url}/hello`, { headers: { origin: 'https://elsewhere.example' } });
+    expect(origins).toEqual([undefined, 'https://elsewhere.example']);
+  });
 });
