@@ -13,7 +13,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from './embedded-dynamodb';
+import { superviseDynamoDB } from './dynamodb-process';
 import { freePort } from './free-port';
 import { startGateway } from './gateway';
 import { configuresCors } from './service-config';
@@ -24,19 +24,19 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const port = Number(process.env.PORT ?? 3000);
 const dynamodbPort = Number(process.env.DYNAMODB_PORT ?? 8000);
 
-async function embeddedDynamoDB(): Promise<EmbeddedDynamoDB> {
-  const dynamodb = await startEmbeddedDynamoDB({ port: dynamodbPort, dataDir: process.env.DATA_DIR }).catch(
-    (error: NodeJS.ErrnoException) => {
-      console.error(
-        error.code === 'EADDRINUSE'
-          ? `Port ${dynamodbPort} is taken; stop what uses it or set DYNAMODB_PORT to another port.`
-          : `The embedded DynamoDB did not start: ${error.message}`,
-      );
-      process.exit(1);
-    },
-  );
+async function embeddedDynamoDB() {
+  const options = { port: dynamodbPort, dataDir: process.env.DATA_DIR };
+  const dynamodb = await superviseDynamoDB(options, console).catch((error: NodeJS.ErrnoException) => {
+    console.error(
+      error.code === 'EADDRINUSE'
+        ? `Port ${dynamodbPort} is taken; stop what uses it or set DYNAMODB_PORT to another port.`
+        : error.message,
+    );
+    process.exit(1);
+  });
+  const { endpoint, tableName, child } = dynamodb.first;
   console.log(
-    `Embedded DynamoDB on ${dynamodb.endpoint}, table ${dynamodb.tableName}${process.env.DATA_DIR ? ` in ${process.env.DATA_DIR}` : ' (in memory)'}`,
+    `Embedded DynamoDB on ${endpoint} (pid ${child.pid}), table ${tableName}${options.dataDir ? ` in ${options.dataDir}` : ' (in memory)'}`,
   );
   return dynamodb;
 }
@@ -65,7 +65,7 @@ const offline = spawn(
   {
     cwd: root,
     stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
-    env: { ...process.env, AWS_ENDPOINT_URL_DYNAMODB: external ?? dynamodb?.endpoint },
+    env: { ...process.env, AWS_ENDPOINT_URL_DYNAMODB: external ?? dynamodb?.first.endpoint },
   },
 );
 const cors = configuresCors(readFileSync(new URL('../serverless.yml', import.meta.url), 'utf8'));

@@ -63,6 +63,30 @@ describe('DynamoDB stopped while the API serves', () => {
   });
 });
 
+describe("the embedded DynamoDB's process killed while npm start serves", () => {
+  it('is a 503 from hits, never a refused connection, and is back with one clear line', async () => {
+    const own = await startApi();
+    try {
+      const pid = Number(/Embedded DynamoDB on \S+ \(pid (\d+)\)/.exec(own.output())?.[1]);
+      expect(pid).toBeGreaterThan(0);
+      process.kill(pid, 'SIGKILL');
+      // The front door keeps answering: hits its 503 problem (or 200 once DynamoDB is back), never a refusal.
+      const during = await fetch(`${own.url}/hits/back`);
+      expect([503, 200]).toContain(during.status);
+      if (during.status === 503)
+        expect(((await during.json()) as { type: string }).type).toMatch(/service-unavailable$/);
+      await eventually(() => /The embedded DynamoDB stopped \(SIGKILL\)/.test(own.output()));
+      expect((await fetch(`${own.url}/hello`)).status).toBe(200);
+      // Until it is back, hits answers its documented 503; then it serves again, without a restart.
+      await eventually(async () => (await fetch(`${own.url}/hits/back`)).status === 200);
+      expect(own.output()).toMatch(/restarting it \(its counters were in memory and are gone\)/);
+      expect(own.output()).toMatch(/Embedded DynamoDB back on/);
+    } finally {
+      await own.stop();
+    }
+  });
+});
+
 describe('an answer lost on the way to the client', () => {
   it('is counted once when the client retries with its Idempotency-Key', async () => {
     const key = { 'idempotency-key': 'lost-answer-1' };

@@ -1,9 +1,6 @@
-import { fork } from 'node:child_process';
-import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { vi } from 'vitest';
-import type { EmbeddedDynamoDB } from '../../local/embedded-dynamodb';
+import { type DynamoDBProcess, startDynamoDBProcess } from '../../local/dynamodb-process';
 import { apiEvent, lambdaContext } from './fixtures';
 
 type Handler = typeof import('../../functions/hits')['handler'];
@@ -22,39 +19,23 @@ export async function handlersAgainst(endpoint: string) {
   return { hits: hits.handler as Handler, health: health.handler as Handler };
 }
 
-/**
- * The embedded DynamoDB in a process of its own, as DynamoDB is a service of its own: in the test's
- * process its work would share the handlers' event loop, and on a busy machine hundreds of requests in
- * flight could hold a connection past the SDK's 1-second connection timeout (seen in CI).
- */
-export interface TestDynamoDB extends EmbeddedDynamoDB {
+export interface TestDynamoDB extends DynamoDBProcess {
   /** Freezes its process (SIGSTOP): requests wait, as behind a stalled partition. */
   pause(): void;
   resume(): void;
 }
 
+/**
+ * The embedded DynamoDB in a process of its own, as npm start runs it: in the test's process its work
+ * would share the handlers' event loop, and on a busy machine hundreds of requests in flight could hold
+ * a connection past the SDK's 1-second connection timeout (seen in CI).
+ */
 export async function startTestDynamoDB(): Promise<TestDynamoDB> {
-  const child = fork(fileURLToPath(new URL('./dynamodb-child.ts', import.meta.url)), ['test'], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const [started] = (await Promise.race([
-    once(child, 'message'),
-    once(child, 'exit').then(([code]) => {
-      throw new Error(`the embedded DynamoDB exited with ${code} before it listened`);
-    }),
-  ])) as [Omit<EmbeddedDynamoDB, 'close'>];
+  const dynamodb = await startDynamoDBProcess({ stage: 'test' });
   return {
-    ...started,
-    pause: () => child.kill('SIGSTOP'),
-    resume: () => child.kill('SIGCONT'),
-    close: async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGCONT');
-      const exited = once(child, 'exit');
-      child.disconnect();
-      await exited;
-    },
+    ...dynamodb,
+    pause: () => dynamodb.child.kill('SIGSTOP'),
+    resume: () => dynamodb.child.kill('SIGCONT'),
   };
 }
 
