@@ -1,7 +1,12 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type DynamoDBProcess, startDynamoDBProcess } from '../../local/dynamodb-process';
 import { Random } from '../../ops/rehearsal/random';
 import { bodyOf } from '../support/fixtures';
 import { handlersAgainst, increment, read, startTestDynamoDB, type TestDynamoDB } from '../support/local-api';
+import { freePort } from '../support/processes';
 
 // Exact under faults: a burst of keyed increments while DynamoDB, in a process of its own, is frozen at
 // a seeded moment for a seeded time, longer or shorter than the SDK's 2-second request timeout. Every
@@ -28,10 +33,15 @@ afterAll(async () => {
   await dynamodb?.close();
 });
 
-async function untilCounted(counter: string, key: string, random: Random): Promise<number> {
+async function untilCounted(
+  counter: string,
+  key: string,
+  random: Random,
+  hits = handlers.hits,
+): Promise<number> {
   await sleep(random.next() * 200);
   for (let attempt = 1; attempt <= 100; attempt++) {
-    const answer = await increment(handlers.hits, counter, key);
+    const answer = await increment(hits, counter, key);
     if (answer.statusCode === 200) return Number(bodyOf(answer).hits);
     expect(answer.statusCode, `${key} attempt ${attempt}`).toBe(503);
     retried++;
@@ -58,5 +68,40 @@ describe('keyed increments while DynamoDB freezes and resumes', () => {
 
   it('did meet the faults: requests timed out against the frozen DynamoDB and were retried', () => {
     expect(retried).toBeGreaterThan(KEYS);
+  });
+});
+
+describe('keyed increments while DynamoDB is killed and restarted on its data', () => {
+  const KILLS = [101, 102, 103, 104, 105];
+  const dataDir = mkdtempSync(join(tmpdir(), 'canary-api-kill-'));
+  let port: number;
+  let killed: DynamoDBProcess;
+  let onKilled: Awaited<ReturnType<typeof handlersAgainst>>;
+
+  beforeAll(async () => {
+    port = await freePort();
+    killed = await startDynamoDBProcess({ port, dataDir, stage: 'test' });
+    onKilled = await handlersAgainst(killed.endpoint);
+  });
+  afterAll(async () => {
+    await killed?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it.each(KILLS)('count each key once though writes die with the process (seed %i)', async (seed) => {
+    const random = new Random(seed);
+    const counter = `kill-${seed}`;
+    const burst = Promise.all(
+      Array.from({ length: KEYS }, (_, index) =>
+        untilCounted(counter, `${counter}-key-${index}`, random, onKilled.hits),
+      ),
+    );
+    await sleep(random.next() * 250);
+    killed.child.kill('SIGKILL');
+    await sleep(random.next() * 1_000);
+    killed = await startDynamoDBProcess({ port, dataDir, stage: 'test' });
+    const values = await burst;
+    expect(await read(onKilled.hits, counter)).toBe(KEYS);
+    expect([...values].sort((a, b) => a - b)).toEqual(Array.from({ length: KEYS }, (_, index) => index + 1));
   });
 });
