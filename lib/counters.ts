@@ -1,5 +1,5 @@
 import { incrementCounter, incrementCounterOnce, readCounter } from './dynamodb';
-import { BadRequest } from './errors';
+import { BadRequest, NotFound } from './errors';
 
 const COUNTER_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 /** Printable ASCII, as in the IETF Idempotency-Key draft's examples (UUIDs, ULIDs, random tokens). */
@@ -12,7 +12,12 @@ export interface CounterState {
   hits: number;
 }
 
+/** `.` and `..` are dot segments of a path (RFC 3986 §3.3), which clients remove: `/hits/.` is `/hits/`. */
+const DOT_SEGMENT = /^\.{1,2}$/;
+
 function checkName(name: string): string {
+  if (DOT_SEGMENT.test(name))
+    throw new NotFound(`'${name}' is a path segment, not a counter: there is no such path.`);
   if (!COUNTER_NAME.test(name)) {
     throw new BadRequest(
       'Counter names are 1-64 characters of A-Z, a-z, 0-9, _, . and -.',

@@ -106,6 +106,15 @@ describe('bodies', () => {
     expect(Object.keys(get.headers).filter((name) => name.startsWith('access-control-'))).toEqual([]);
   });
 
+  it.each(['/hits/', '/hits/.', '/hits/..'])(
+    'answers %s with 404 and never counts, as API Gateway routes it apart from /hits',
+    async (path) => {
+      const before = JSON.parse((await send('GET', '/hits/default')).body).hits;
+      for (const method of ['GET', 'POST']) expectProblem(await send(method, path), 404, 'not-found');
+      expect(JSON.parse((await send('GET', '/hits/default')).body).hits).toBe(before);
+    },
+  );
+
   it('answers a Range request with the whole answer, 200, as API Gateway does', async () => {
     const answer = await send('GET', '/hello', { range: 'bytes=0-3' });
     expect(answer.status).toBe(200);

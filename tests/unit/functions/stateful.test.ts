@@ -60,6 +60,28 @@ describe('the hits function', () => {
     });
   });
 
+  it.each(['.', '..'])(
+    'answers /hits/%s with 404 and never counts: dot segments are no counter',
+    async (counter) => {
+      for (const method of ['GET', 'POST']) {
+        const result = await hits(
+          apiEvent({
+            method,
+            resource: '/hits/{counter}',
+            path: `/hits/${counter}`,
+            pathParameters: { counter },
+          }),
+          context,
+        );
+        expect(problemOf(result)).toMatchObject({
+          status: 404,
+          type: 'tag:canary-api,2026:problems/not-found',
+        });
+      }
+      expect(documents.calls()).toHaveLength(0);
+    },
+  );
+
   it('GET /hits/{counter} reads strongly consistent and never writes', async () => {
     documents.on(GetCommand).resolves({ Item: { hits: 41 } });
     const result = await hits(
