@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,6 +30,7 @@ afterAll(async () => {
   await api?.stop();
   await gate?.close();
   await dynamodb?.close();
+  rmSync(dataDir, { recursive: true, force: true });
 });
 
 const post = (path: string, init: RequestInit = {}) =>
