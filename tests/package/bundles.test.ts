@@ -1,5 +1,8 @@
 import { execFile } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -7,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from '../../local/embedded-dynamodb';
 import { bundleForNode } from '../../local/node-script';
 import { type PackagedFunction, packagedFunctions, packageService } from '../../local/packaged-service';
+import { getDeploymentAnswer } from '../support/aws/codedeploy';
 import { apiEvent, type RequestSpec } from '../support/fixtures';
 
 const run = promisify(execFile);
@@ -33,7 +37,7 @@ afterAll(async () => {
 });
 
 /** Unzips the function's artifact and runs it in a fresh Node process with the template's environment. */
-async function invokeArtifact(name: string, request: RequestSpec) {
+async function invokeArtifact(name: string, event: unknown, endpoints: Record<string, string> = {}) {
   const fn = functions[name];
   if (!fn) throw new Error(`no function ${name} in the template`);
   const codeDir = join(outDir, `${name}-code`);
@@ -54,7 +58,8 @@ async function invokeArtifact(name: string, request: RequestSpec) {
       AWS_SESSION_TOKEN: 'session',
       AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      EVENT: JSON.stringify(apiEvent(request)),
+      ...endpoints,
+      EVENT: JSON.stringify(event),
     },
   });
   const line = stdout.split('\n').find((text) => text.startsWith('RESULT '));
@@ -102,9 +107,78 @@ describe('sls package', () => {
     ['health', { resource: '/health' }, 200, { status: 'UP', version: '1.0.0', checks: { dynamodb: 'UP' } }],
     ['fallback', { method: 'GET', resource: '/{proxy+}', path: '/missing' }, 404, undefined],
   ])('the %s artifact answers a realistic API Gateway event', async (name, request, status, body) => {
-    const result = await invokeArtifact(name, request);
+    const result = await invokeArtifact(name, apiEvent(request));
     expect(result.statusCode).toBe(status);
     expect(result.headers['x-function-version']).toBe('3');
     if (body) expect(JSON.parse(result.body)).toEqual(body);
+  });
+});
+
+/** An SDK output as it travels in an AWS JSON 1.1 body: no $metadata, timestamps in epoch seconds. */
+const awsJsonWire = (output: object) =>
+  JSON.stringify(output, (key, value) =>
+    key === '$metadata'
+      ? undefined
+      : typeof value === 'string' && /^\d{4}-\d\d-\d\dT/.test(value)
+        ? Date.parse(value) / 1000
+        : value,
+  );
+
+describe('the deployment hook artifacts', () => {
+  // Their CodeDeploy and Lambda clients go through the bundle's SDK stand-ins (lib/sdk-absent-features.ts).
+  it('preTraffic reads its deployment, invokes the target version and reports to CodeDeploy', async () => {
+    const calls: string[] = [];
+    const fakeAws = createServer(async (request, response) => {
+      let body = '';
+      for await (const chunk of request) body += chunk;
+      const target = String(request.headers['x-amz-target'] ?? '');
+      const invocation = request.url?.match(
+        /^\/2015-03-31\/functions\/([^/]+)\/invocations\?Qualifier=(\w+)/,
+      );
+      if (target === 'CodeDeploy_20141006.GetDeployment') {
+        calls.push(`GetDeployment ${JSON.parse(body).deploymentId}`);
+        // CodeDeploy API reference, GetDeployment; the inline-revision shape (tests/support/aws/codedeploy.ts).
+        const answer = getDeploymentAnswer(
+          { functionName: 'canary-api-dev-hello', targetVersion: '3' },
+          {},
+          true,
+        );
+        response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end(awsJsonWire(answer));
+      } else if (target === 'CodeDeploy_20141006.PutLifecycleEventHookExecutionStatus') {
+        const { status, lifecycleEventHookExecutionId } = JSON.parse(body);
+        calls.push(`PutLifecycleEventHookExecutionStatus ${status}`);
+        // CodeDeploy API reference, PutLifecycleEventHookExecutionStatus: the execution id echoed back.
+        response
+          .writeHead(200, { 'content-type': 'application/x-amz-json-1.1' })
+          .end(JSON.stringify({ lifecycleEventHookExecutionId }));
+      } else if (invocation) {
+        calls.push(`Invoke ${invocation[1]}:${invocation[2]}`);
+        // Lambda API reference, Invoke (RequestResponse): 200, the function's result as the body, the
+        // version that ran in X-Amz-Executed-Version. Here the packaged hello artifact answers.
+        const result = await invokeArtifact('hello', JSON.parse(body));
+        response
+          .writeHead(200, {
+            'content-type': 'application/json',
+            'x-amz-executed-version': String(invocation[2]),
+          })
+          .end(JSON.stringify(result));
+      } else response.writeHead(400).end();
+    });
+    await once(fakeAws.listen(0, '127.0.0.1'), 'listening');
+    try {
+      const url = `http://127.0.0.1:${(fakeAws.address() as AddressInfo).port}`;
+      const outcome = await invokeArtifact(
+        'preTraffic',
+        { DeploymentId: 'd-PACKAGE1', LifecycleEventHookExecutionId: 'hook-1' },
+        { AWS_ENDPOINT_URL_CODEDEPLOY: url, AWS_ENDPOINT_URL_LAMBDA: url },
+      );
+      expect(outcome).toEqual({ status: 'Succeeded', failures: [] });
+      expect(calls[0]).toBe('GetDeployment d-PACKAGE1');
+      expect(calls.filter((call) => call.startsWith('Invoke'))).not.toHaveLength(0);
+      for (const call of calls.slice(1, -1)) expect(call).toBe('Invoke canary-api-dev-hello:3');
+      expect(calls.at(-1)).toBe('PutLifecycleEventHookExecutionStatus Succeeded');
+    } finally {
+      fakeAws.close();
+    }
   });
 });
