@@ -10,7 +10,7 @@ import { config } from '../lib/config';
 import type { DeploymentTarget } from './appspec';
 import { deploymentTarget } from './deployment-target';
 import { functionKey } from './function-key';
-import { callApi, checksFor, judgeVersion, type ObservedAnswer, verdict } from './smoke-checks';
+import { judgeThroughApi, judgeVersion, type ObservedAnswer, type Sleep } from './smoke-checks';
 
 /** All CodeDeploy tells a hook: which deployment, and which hook execution to report on. */
 export interface LifecycleHookEvent {
@@ -31,6 +31,8 @@ export interface HookEnvironment {
   functionNamePrefix: string;
   /** The stage's public URL; only the post-traffic hook has it. */
   apiUrl: string | undefined;
+  /** Waits between a check's attempts; real timers unless a test drives them. */
+  sleep?: Sleep;
 }
 
 type Checker = (
@@ -63,7 +65,7 @@ async function readTarget(codeDeploy: CodeDeployClient, deploymentId: string, si
 const utf8 = new TextDecoder();
 
 /** BeforeAllowTraffic: invokes the version being deployed directly, as API Gateway would, before any user can. */
-export const invokeTargetVersion: Checker = (target, signal, { lambda, functionNamePrefix }) =>
+export const invokeTargetVersion: Checker = (target, signal, { lambda, functionNamePrefix, sleep }) =>
   judgeVersion(
     functionKey(target.functionName, functionNamePrefix),
     target.functionName,
@@ -81,17 +83,14 @@ export const invokeTargetVersion: Checker = (target, signal, { lambda, functionN
       if (output.FunctionError) return { functionError: output.FunctionError, detail: payload };
       return { answer: JSON.parse(payload) as ObservedAnswer };
     },
+    { signal, sleep },
   );
 
 /** AfterAllowTraffic: the same checks end to end, through the public URL and the alias, now all on the new version. */
-export const callThroughApi: Checker = async (target, signal, { apiUrl, functionNamePrefix }) => {
+export const callThroughApi: Checker = async (target, signal, { apiUrl, functionNamePrefix, sleep }) => {
   if (!apiUrl) throw new Error('API_URL is not set for the post-traffic hook');
-  const failures: string[] = [];
-  for (const check of checksFor(functionKey(target.functionName, functionNamePrefix), target.functionName)) {
-    const problem = verdict(check, await callApi(apiUrl, check, signal), target.targetVersion);
-    if (problem) failures.push(problem);
-  }
-  return failures;
+  const key = functionKey(target.functionName, functionNamePrefix);
+  return judgeThroughApi(apiUrl, key, target.functionName, target.targetVersion, { signal, sleep });
 };
 
 function rejectWhenAborted(signal: AbortSignal): Promise<never> {

@@ -77,14 +77,21 @@ export async function calibrate(
       );
     }
     const candidate = runtimes.candidate;
+    // The hook's waits between retries pass on simulated time (the engine's hook duration), not here.
     calibration.preTraffic[fn.key] = fn.preTrafficHook
-      ? await judgeVersion(fn.key, fn.name, candidate.version, async (event) => {
-          const outcome = await candidate.invoke(fn.key, candidate.version, event);
-          if (!outcome.result) {
-            return { functionError: String(outcome.functionError), detail: String(outcome.message ?? '') };
-          }
-          return { answer: answerOf(outcome) };
-        }).catch((error: Error) => [error.message])
+      ? await judgeVersion(
+          fn.key,
+          fn.name,
+          candidate.version,
+          async (event) => {
+            const outcome = await candidate.invoke(fn.key, candidate.version, event);
+            if (!outcome.result) {
+              return { functionError: String(outcome.functionError), detail: String(outcome.message ?? '') };
+            }
+            return { answer: answerOf(outcome) };
+          },
+          { sleep: async () => undefined },
+        ).catch((error: Error) => [error.message])
       : [];
   }
   return calibration;

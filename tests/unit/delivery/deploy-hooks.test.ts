@@ -16,6 +16,7 @@ import {
   invokeTargetVersion,
   runHook,
 } from '../../../delivery/deploy-hooks';
+import type { Sleep } from '../../../delivery/smoke-checks';
 import { getApplicationRevisionAnswer, getDeploymentAnswer } from '../../support/aws/codedeploy';
 import { lambdaContext } from '../../support/fixtures';
 
@@ -25,7 +26,13 @@ const event = { DeploymentId: 'd-ABC123', LifecycleEventHookExecutionId: 'exec-1
 const encoder = new TextEncoder();
 
 let api: Server;
-let apiAnswer: { status: number; version: string; body: string };
+type ApiAnswer = { status: number; version: string; body: string };
+let apiAnswer: ApiAnswer;
+/** Answers the API gives first, in order, before falling back to `apiAnswer`. */
+let apiAnswersFirst: ApiAnswer[] = [];
+let apiRequests = 0;
+/** The hooks' waits between attempts, answered at once: no test waits out a retry. */
+let sleep = vi.fn<Sleep>(async () => undefined);
 
 function environment(): HookEnvironment {
   return {
@@ -33,6 +40,7 @@ function environment(): HookEnvironment {
     lambda: new LambdaClient({ region: 'eu-west-1' }),
     functionNamePrefix: 'canary-api-prod-',
     apiUrl: `http://127.0.0.1:${(api.address() as AddressInfo).port}/prod`,
+    sleep,
   };
 }
 
@@ -43,16 +51,25 @@ function deploying(functionKey: string, targetVersion = '8') {
   codeDeploy.on(GetApplicationRevisionCommand).resolves(getApplicationRevisionAnswer(deployment));
 }
 
-function versionAnswers(answer: { statusCode: number; version: string; body: unknown }) {
+type VersionAnswer = { statusCode: number; version: string; body: unknown };
+
+/** Lambda's Invoke output when the version returned `answer`, an API Gateway proxy result. */
+function invokeOutput(answer: VersionAnswer) {
   const payload = {
     statusCode: answer.statusCode,
     headers: { 'content-type': 'application/json; charset=utf-8', 'x-function-version': answer.version },
     body: JSON.stringify(answer.body),
   };
-  lambda
-    .on(InvokeCommand)
-    .resolves({ StatusCode: 200, Payload: encoder.encode(JSON.stringify(payload)) as never });
+  return { StatusCode: 200, Payload: encoder.encode(JSON.stringify(payload)) as never };
 }
+
+function versionAnswers(answer: VersionAnswer) {
+  lambda.on(InvokeCommand).resolves(invokeOutput(answer));
+}
+
+const greeting = { message: 'Hello, canary!' };
+const unavailable = { statusCode: 503, version: '8', body: { status: 503, title: 'Service Unavailable' } };
+const waits = () => sleep.mock.calls.map(([ms]) => ms);
 
 function reported() {
   return codeDeploy
@@ -62,12 +79,14 @@ function reported() {
 
 beforeAll(async () => {
   api = createServer((request, response) => {
+    apiRequests++;
+    const answer = apiAnswersFirst.shift() ?? apiAnswer;
     response
-      .writeHead(apiAnswer.status, {
+      .writeHead(answer.status, {
         'content-type': 'application/json',
-        'x-function-version': apiAnswer.version,
+        'x-function-version': answer.version,
       })
-      .end(request.url?.startsWith('/prod/hello?name=canary') ? apiAnswer.body : '{}');
+      .end(request.url?.startsWith('/prod/hello?name=canary') ? answer.body : '{}');
   }).listen(0, '127.0.0.1');
   await once(api, 'listening');
 });
@@ -76,6 +95,9 @@ beforeEach(() => {
   codeDeploy.reset();
   lambda.reset();
   codeDeploy.on(PutLifecycleEventHookExecutionStatusCommand).resolves({});
+  apiAnswersFirst = [];
+  apiRequests = 0;
+  sleep = vi.fn<Sleep>(async () => undefined);
   vi.spyOn(console, 'info').mockImplementation(() => undefined);
   vi.spyOn(console, 'error').mockImplementation(() => undefined);
 });
@@ -136,6 +158,9 @@ describe('the pre-traffic hook', () => {
     expect(outcome.status).toBe('Failed');
     expect(outcome.failures[0]).toMatch(/lacks \{"message":"Hello, canary!"\}/);
     expect(reported()[0]?.status).toBe('Failed');
+    // A wrong answer is a defect, never noise: not tried again.
+    expect(lambda.commandCalls(InvokeCommand)).toHaveLength(1);
+    expect(sleep).not.toHaveBeenCalled();
   });
 
   it('reports Failed when another version answers', async () => {
@@ -145,6 +170,33 @@ describe('the pre-traffic hook', () => {
     expect(outcome.failures).toEqual([
       'GET /hello?name=canary greets by name: answered by version 7, expected 8',
     ]);
+    expect(lambda.commandCalls(InvokeCommand)).toHaveLength(1);
+  });
+
+  it('tries a version answering 503 again, and reports Succeeded when the third invocation answers right', async () => {
+    deploying('hello', '8');
+    lambda
+      .on(InvokeCommand)
+      .resolvesOnce(invokeOutput(unavailable))
+      .resolvesOnce(invokeOutput(unavailable))
+      .resolves(invokeOutput({ statusCode: 200, version: '8', body: greeting }));
+    const outcome = await runHook(event, lambdaContext(), invokeTargetVersion, environment());
+    expect(outcome).toEqual({ status: 'Succeeded', failures: [] });
+    const invoked = lambda.commandCalls(InvokeCommand).map((call) => call.args[0].input.Qualifier);
+    expect(invoked).toEqual(['8', '8', '8']);
+    expect(waits()).toEqual([1_000, 2_000]);
+    expect(reported()[0]?.status).toBe('Succeeded');
+  });
+
+  it('reports Failed after 3 invocations all answering 5xx, saying what each answered', async () => {
+    deploying('hello', '8');
+    versionAnswers(unavailable);
+    const outcome = await runHook(event, lambdaContext(), invokeTargetVersion, environment());
+    expect(outcome.failures).toEqual([
+      'GET /hello?name=canary greets by name: 5xx on 3 of 3 attempts (503, 503, 503)',
+    ]);
+    expect(lambda.commandCalls(InvokeCommand)).toHaveLength(3);
+    expect(reported()[0]?.status).toBe('Failed');
   });
 
   it('reports Failed when the version crashes', async () => {
@@ -156,6 +208,9 @@ describe('the pre-traffic hook', () => {
     const outcome = await runHook(event, lambdaContext(), invokeTargetVersion, environment());
     expect(outcome.status).toBe('Failed');
     expect(outcome.failures[0]).toMatch(/version 8 failed \(Unhandled\).*ImportModuleError/);
+    // One invocation for each of the two hits checks: a crash is never tried again.
+    expect(lambda.commandCalls(InvokeCommand)).toHaveLength(2);
+    expect(sleep).not.toHaveBeenCalled();
   });
 
   it('reports Failed in time when the version never answers', async () => {
@@ -213,5 +268,17 @@ describe('the post-traffic hook', () => {
     expect(outcome.failures).toEqual([
       'GET /hello?name=canary greets by name: answered by version 7, expected 8',
     ]);
+  });
+
+  it('tries a 5xx through the public URL again, and reports Succeeded when the new version then answers', async () => {
+    deploying('hello', '8');
+    apiAnswersFirst = [
+      { status: 502, version: '8', body: '{"status":502}' },
+      { status: 503, version: '7', body: '{"status":503}' },
+    ];
+    apiAnswer = { status: 200, version: '8', body: '{"message":"Hello, canary!"}' };
+    expect((await runHook(event, lambdaContext(), callThroughApi, environment())).status).toBe('Succeeded');
+    expect(apiRequests).toBe(3);
+    expect(waits()).toEqual([1_000, 2_000]);
   });
 });
