@@ -1,98 +1,14 @@
 import { evaluateExpression } from './metric-math';
+import type { Aggregate, Dimensions, MetricStore } from './metric-store';
 
 /**
  * A local stand-in for the part of CloudWatch a deployment depends on: metric datapoints and when they
- * arrive, the statistics alarms use, metric math, and alarm evaluation (cadence, period, evaluation
- * periods, datapoints to alarm, threshold, comparison, missing data). Times are simulated milliseconds.
+ * arrive (metric-store.ts), the statistics alarms use, metric math, and alarm evaluation (cadence,
+ * period, evaluation periods, datapoints to alarm, threshold, comparison, missing data). Times are
+ * simulated milliseconds.
  */
 
-export type Dimensions = Readonly<Record<string, string>>;
-
-/** One series' datapoints in a span of time: what every CloudWatch statistic is computed from. */
-export interface Aggregate {
-  sum: number;
-  count: number;
-  min: number;
-  max: number;
-  /** How many datapoints had each value: percentiles need the distribution, not just the sum. */
-  values: Map<number, number>;
-}
-
-const emptyAggregate = (): Aggregate => ({
-  sum: 0,
-  count: 0,
-  min: Number.POSITIVE_INFINITY,
-  max: Number.NEGATIVE_INFINITY,
-  values: new Map(),
-});
-
-function add(into: Aggregate, value: number, count: number): void {
-  into.sum += value * count;
-  into.count += count;
-  into.min = Math.min(into.min, value);
-  into.max = Math.max(into.max, value);
-  into.values.set(value, (into.values.get(value) ?? 0) + count);
-}
-
-function merge(into: Aggregate, other: Aggregate): void {
-  for (const [value, count] of other.values) add(into, value, count);
-}
-
-/** The aggregate of plain values (what a test or a single period holds). */
-export function aggregateOf(values: readonly number[]): Aggregate {
-  const aggregate = emptyAggregate();
-  for (const value of values) add(aggregate, value, 1);
-  return aggregate;
-}
-
-const seriesKey = (namespace: string, name: string, dimensions: Dimensions) =>
-  `${namespace}|${name}|${Object.entries(dimensions)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([key, value]) => `${key}=${value}`)
-    .join(',')}`;
-
-/** CloudWatch stores high-resolution metrics per second; so does this store. */
-const BUCKET_MS = 1_000;
-
-/**
- * Datapoints per metric series, in 1-second buckets, as PutMetricData or an EMF line would leave them.
- * A datapoint becomes visible to alarms `visibleAfterMs(namespace)` after its timestamp: metrics reach
- * CloudWatch some time after the requests they count.
- */
-export class MetricStore {
-  readonly #series = new Map<string, Map<number, Aggregate>>();
-
-  constructor(private readonly visibleAfterMs: (namespace: string) => number = () => 0) {}
-
-  /** Records `count` datapoints of `value` at simulated time `at`. */
-  put(namespace: string, name: string, dimensions: Dimensions, value: number, at: number, count = 1): void {
-    if (count <= 0) return;
-    const key = seriesKey(namespace, name, dimensions);
-    const buckets = this.#series.get(key) ?? new Map<number, Aggregate>();
-    this.#series.set(key, buckets);
-    const bucket = Math.floor(at / BUCKET_MS) * BUCKET_MS;
-    const aggregate = buckets.get(bucket) ?? emptyAggregate();
-    buckets.set(bucket, aggregate);
-    add(aggregate, value, count);
-  }
-
-  /** The datapoints of one series timestamped in [from, to) that have reached CloudWatch by `now`. */
-  aggregate(
-    namespace: string,
-    name: string,
-    dimensions: Dimensions,
-    from: number,
-    to: number,
-    now = Number.POSITIVE_INFINITY,
-  ): Aggregate {
-    const visibleBefore = now - this.visibleAfterMs(namespace);
-    const total = emptyAggregate();
-    for (const [bucket, aggregate] of this.#series.get(seriesKey(namespace, name, dimensions)) ?? []) {
-      if (bucket >= from && bucket < to && bucket <= visibleBefore) merge(total, aggregate);
-    }
-    return total;
-  }
-}
+export { type Aggregate, aggregateOf, type Dimensions, MetricSeries, MetricStore } from './metric-store';
 
 /** A CloudWatch statistic over one period's datapoints; undefined when there are none (missing data). */
 export function statistic(stat: string, aggregate: Aggregate): number | undefined {
@@ -162,6 +78,24 @@ function breaches(definition: AlarmDefinition, value: number): boolean {
   }
 }
 
+/** Results of metric math by expression and inputs; cleared when full, to bound its memory. */
+const remembered = new Map<string, number | undefined>();
+const REMEMBER_AT_MOST = 100_000;
+
+/**
+ * Metric math is a pure function of the expression and its inputs, and a rehearsal evaluates the same
+ * few expressions over the same few counts again and again: parsing each time cost a third of a run.
+ */
+function evaluateRemembered(expression: string, values: Readonly<Record<string, number | undefined>>) {
+  let key = expression;
+  for (const id in values) key += `|${id}=${values[id]}`;
+  if (remembered.has(key)) return remembered.get(key);
+  const result = evaluateExpression(expression, values);
+  if (remembered.size >= REMEMBER_AT_MOST) remembered.clear();
+  remembered.set(key, result);
+  return result;
+}
+
 /**
  * The alarm's value for the period ending at `end` (exclusive), from the datapoints that have reached
  * CloudWatch by `now`; undefined when data is missing.
@@ -182,7 +116,7 @@ export function periodValue(
     );
   }
   for (const query of definition.queries.filter((candidate) => candidate.expression)) {
-    values[query.id] = evaluateExpression(query.expression as string, values);
+    values[query.id] = evaluateRemembered(query.expression as string, values);
   }
   const returned = definition.queries.find((query) => query.returnData);
   return returned ? values[returned.id] : undefined;

@@ -23,6 +23,11 @@ export interface SimulationOptions {
   /** Requests per second to the whole API, spread evenly over the deployed functions. */
   trafficPerSecond: number;
   fault: Fault;
+  /**
+   * The share of requests both versions answer with a 5xx whatever the release (a throttled DynamoDB
+   * both share): users' requests, the canary's and the post-traffic hook's checks. Default 0.
+   */
+  noiseShare?: number;
   seed: number;
   metricsNamespace: string;
   assumptions?: Partial<Assumptions>;
@@ -46,7 +51,10 @@ export function defaultAssumptions(metricsNamespace: string): Assumptions {
   };
 }
 
+/** The timeline's step, and the evaluation cadence of high-resolution alarms. */
 const TICK_MS = 10_000;
+/** CloudWatch evaluates alarms on its own minute; a deployment starts at any second of it. */
+const MINUTE_MS = 60_000;
 /** After every group has ended, the timeline goes on this long for the report. */
 const TAIL_MS = 30_000;
 /** No deployment config takes longer; a bound against a plan that never ends. */
@@ -60,6 +68,10 @@ export function simulate(
   const assumptions = { ...defaultAssumptions(options.metricsNamespace), ...options.assumptions };
   const clock = new VirtualClock();
   const random = new Random(options.seed);
+  const noiseShare = options.noiseShare ?? 0;
+  // Whole seconds, as CloudWatch's 1-second buckets are: the clock counts from the deployment's start,
+  // the store and the alarms from CloudWatch's minute, `startMs` earlier.
+  const startMs = random.below(MINUTE_MS / 1000) * 1000;
   const store = new MetricStore((namespace) => (assumptions.ingestionDelaySeconds[namespace] ?? 0) * 1000);
   const traffic = new TrafficSimulator({
     plan,
@@ -69,6 +81,8 @@ export function simulate(
     store,
     metricsNamespace: options.metricsNamespace,
     nominalLatencyMs: assumptions.nominalLatencyMs,
+    noiseShare,
+    startMs,
   });
   const recorder = new Recorder(plan, clock, options.onEvent);
 
@@ -126,30 +140,27 @@ export function simulate(
       const route = (fn: RehearsedFunction): Version =>
         random.chance(weightOf(fn)) ? 'candidate' : 'baseline';
       const failures = failedChecks(traffic, calibration, plan.functions, route, clock.now(), recorder);
+      const at = clock.now() + startMs;
       store.put(
         'CloudWatchSynthetics',
         'SuccessPercent',
         { CanaryName: canaryName },
         failures.length ? 0 : 100,
-        clock.now(),
+        at,
       );
-      store.put(
-        'CloudWatchSynthetics',
-        'Failed',
-        { CanaryName: canaryName },
-        failures.length ? 1 : 0,
-        clock.now(),
-      );
+      store.put('CloudWatchSynthetics', 'Failed', { CanaryName: canaryName }, failures.length ? 1 : 0, at);
     });
   }
 
-  // CloudWatch evaluates each alarm on its cadence; CodeDeploy stops a group whose alarm fires.
+  // CloudWatch evaluates each alarm on its cadence, on its own clock; CodeDeploy stops a group whose
+  // alarm fires. Scheduled before the timeline, so a point taken at the same moment shows the result.
   const states = new Map<string, AlarmState>(plan.alarms.map((alarm) => [alarm.name, 'OK']));
-  clock.every(TICK_MS, TICK_MS, () => {
+  clock.every(TICK_MS, TICK_MS - (startMs % TICK_MS), () => {
     const now = clock.now();
+    const cloudWatchNow = now + startMs;
     for (const alarm of plan.alarms) {
-      if (now % evaluationIntervalMs(alarm) !== 0) continue;
-      const state = alarmState(store, alarm, now);
+      if (cloudWatchNow % evaluationIntervalMs(alarm) !== 0) continue;
+      const state = alarmState(store, alarm, cloudWatchNow);
       const previous = states.get(alarm.name) as AlarmState;
       if (state === previous) continue;
       states.set(alarm.name, state);
@@ -161,6 +172,11 @@ export function simulate(
         );
       }
     }
+  });
+
+  // The timeline, every 10 s of the deployment's own time.
+  clock.every(TICK_MS, TICK_MS, () => {
+    const now = clock.now();
     recorder.tick(deployments, states);
     if (options.onState) options.onState(recorder.viewState(deployments, states, plan.configName));
     if (!active()) clock.at(now + TAIL_MS, () => clock.stop());
@@ -183,7 +199,9 @@ export function simulate(
     config: plan.configName,
     fault: describeFault(options.fault),
     trafficPerSecond: options.trafficPerSecond,
+    noiseShare,
     seed: options.seed,
+    startSecondOfMinute: startMs / 1000,
     assumptions,
     functions: recorder.functionSummaries(deployments),
     requests: recorder.totals(),

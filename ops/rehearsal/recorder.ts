@@ -59,10 +59,20 @@ export class Recorder {
     return this.#transitions.get(name) ?? [];
   }
 
-  /** Counts a tally into the timeline and, while the deployment lasts, into its function's blast radius. */
-  add(fn: RehearsedFunction, version: Version, tally: Tally, duringDeployment: boolean): void {
+  /**
+   * Counts a tally into the timeline and, while the deployment lasts, into its function's blast radius.
+   * `at` is when its requests were sent, if not now (a smoke check's retries are sent seconds later).
+   */
+  add(
+    fn: RehearsedFunction,
+    version: Version,
+    tally: Tally,
+    duringDeployment: boolean,
+    at = this.clock.now(),
+  ): void {
     addTally(this.#window[version], tally);
-    if (version === 'candidate' && tally.affected > 0) this.firstAffectedMs ??= this.clock.now();
+    if (version === 'candidate' && tally.affected > 0)
+      this.firstAffectedMs = Math.min(this.firstAffectedMs ?? at, at);
     if (!duringDeployment) return;
     const counts = this.#perFunction.get(fn.key) ?? { baseline: emptyTally(), candidate: emptyTally() };
     this.#perFunction.set(fn.key, counts);

@@ -60,7 +60,18 @@ export interface RehearsalSummary {
   fault: string;
   /** Requests per second to the whole API during the deployment, spread evenly over its functions. */
   trafficPerSecond: number;
+  /**
+   * The share of requests both versions answered with a 5xx whatever the fault (a throttled
+   * dependency). Optional, like `startSecondOfMinute`, only because summaries written before it lack it.
+   */
+  noiseShare?: number;
   seed: number;
+  /**
+   * The second of CloudWatch's minute at which the deployment started, drawn from the seed: where the
+   * alarms' 10- and 60-second evaluations fall against the deployment's schedule. Times in the summary
+   * count from the deployment's start, not from CloudWatch's minute.
+   */
+  startSecondOfMinute?: number;
   assumptions: Assumptions;
   functions: FunctionSummary[];
   requests: RequestCounts & { byVersion: Record<Version, RequestCounts> };

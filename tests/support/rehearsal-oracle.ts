@@ -10,9 +10,11 @@ import { Random } from '../../ops/rehearsal/random';
  * hook) to t = 305 s. Per function, per 10-second period: `fast-5xx` breaches with ≥ 5 new-version
  * requests and > 5 % of them 5xx, and fires on 2 of the last 6 periods; per minute, `quiet-5xx` fires
  * on any 5xx among fewer than 50 new-version requests (1 of 2 minutes); `api-5xx` on > 5 % of the
- * stage's requests with ≥ 20 of them; the canary (every minute, 6 checks, each on the new version with
- * its share) on any failed check. EMF and Synthetics datapoints arrive 10 s late, API Gateway's 60 s;
- * CodeDeploy acts 5 s after an alarm. Time to rollback runs from the first failed request.
+ * stage's requests with ≥ 20 of them; the canary (every minute from the deployment's start, 6 checks)
+ * on any failed check, a check failing only when 3 attempts (1 s, then 2 s apart, each on the new
+ * version with its share) all answer 5xx. EMF and Synthetics datapoints arrive 10 s late, API
+ * Gateway's 60 s; CodeDeploy acts 5 s after an alarm. CloudWatch evaluates on its own minute, and a
+ * deployment starts at a random second of it. Time to rollback runs from the first failed request.
  */
 
 const FUNCTIONS = 5;
@@ -23,6 +25,7 @@ const SHIFT_UNTIL = 305;
 const EMF_DELAY = 10;
 const API_DELAY = 60;
 const REACTION = 5;
+const ATTEMPTS_AT = [0, 1, 3];
 
 export interface OracleResult {
   /** Share of runs rolled back during the shift. */
@@ -35,6 +38,8 @@ export interface OracleResult {
 
 function oneRun(random: Random, trafficPerSecond: number, errorShare: number): number | null {
   const perFunction = trafficPerSecond / FUNCTIONS;
+  // Seconds below count on CloudWatch's clock; the deployment starts at second `start` of its minute.
+  const start = Math.floor(random.next() * 60);
   // Per function: new-version requests and 5xx per second; stage-wide: all requests and 5xx per second.
   const requests = Array.from({ length: FUNCTIONS }, () => [] as number[]);
   const errors = Array.from({ length: FUNCTIONS }, () => [] as number[]);
@@ -49,36 +54,44 @@ function oneRun(random: Random, trafficPerSecond: number, errorShare: number): n
     return total;
   };
 
-  for (let t = 0; t <= SHIFT_UNTIL; t++) {
-    const share = t > SHIFT_FROM ? SHARE : 0;
-    let stageN = 0;
-    let stageE = 0;
+  const count = (series: number[], second: number, n: number) => {
+    series[second] = (series[second] ?? 0) + n;
+  };
+
+  for (let t = start; t <= start + SHIFT_UNTIL; t++) {
+    const share = t - start > SHIFT_FROM ? SHARE : 0;
     for (let fn = 0; fn < FUNCTIONS; fn++) {
       const n = random.poisson(perFunction);
       const onNew = random.binomial(n, share);
       const failed = random.binomial(onNew, errorShare);
-      (requests[fn] as number[])[t] = onNew;
-      (errors[fn] as number[])[t] = failed;
-      stageN += n;
-      stageE += failed;
+      count(requests[fn] as number[], t, onNew);
+      count(errors[fn] as number[], t, failed);
+      count(stageRequests, t, n);
+      count(stageErrors, t, failed);
     }
-    if (t % 60 === 0) {
+    if ((t - start) % 60 === 0) {
       let failedChecks = 0;
       for (let check = 0; check < CANARY_CHECKS; check++) {
         const fn = check % FUNCTIONS;
-        if (!random.chance(share)) continue;
-        const failed = random.chance(errorShare) ? 1 : 0;
-        (requests[fn] as number[])[t] = ((requests[fn] as number[])[t] ?? 0) + 1;
-        (errors[fn] as number[])[t] = ((errors[fn] as number[])[t] ?? 0) + failed;
-        failedChecks += failed;
-        stageN += 1;
-        stageE += failed;
+        // Each attempt is a request of its own, routed afresh; a 5xx is retried, anything else ends it.
+        let failed = true;
+        for (const delay of ATTEMPTS_AT) {
+          const onNew = random.chance(share);
+          const error = onNew && random.chance(errorShare) ? 1 : 0;
+          count(requests[fn] as number[], t + delay, onNew ? 1 : 0);
+          count(errors[fn] as number[], t + delay, error);
+          count(stageRequests, t + delay, 1);
+          count(stageErrors, t + delay, error);
+          if (!error) {
+            failed = false;
+            break;
+          }
+        }
+        if (failed) failedChecks++;
       }
       canaryFailed[t] = failedChecks > 0;
     }
-    stageRequests[t] = stageN;
-    stageErrors[t] = stageE;
-    if (firstFailure === undefined && stageE > 0) firstFailure = t;
+    if (firstFailure === undefined && (stageErrors[t] ?? 0) > 0) firstFailure = t;
 
     if (t === 0 || t % 10 !== 0) continue;
     const emfSeen = t - EMF_DELAY + 1;

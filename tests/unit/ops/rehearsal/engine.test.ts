@@ -111,12 +111,17 @@ describe('a rehearsed deployment', () => {
   });
 
   it('treats a quiet stage’s missing data as OK: no request, no alarm, the hooks decide', () => {
+    // The canary's checks are then the only requests. A check fails only when all 3 attempts answer
+    // 5xx, rare at a 10 % share, but each 5xx attempt on the new version is one for its quiet alarm.
     const summary = simulate(
       testPlan(),
       testCalibration(),
       options({ trafficPerSecond: 0, fault: { kind: 'errors', share: 1 } }),
     );
-    expect(fired(summary)).toEqual(expect.arrayContaining(['canary-api-prod-synthetics-failed']));
+    expect(summary.outcome).toBe('rolled_back');
+    expect(fired(summary)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/-v2-quiet-5xx$|-synthetics-failed$/)]),
+    );
     const withoutCanary = simulate(
       { ...testPlan(), canaryName: undefined },
       testCalibration(),
@@ -124,6 +129,7 @@ describe('a rehearsed deployment', () => {
     );
     expect(fired(withoutCanary)).toEqual([]);
     expect(withoutCanary.requests.total).toBe(0);
+    expect(withoutCanary.hookFailures.join()).toMatch(/AfterAllowTraffic failed: .*5xx on 3 of 3 attempts/);
   });
 
   it('still catches two bad periods whose datapoints arrive 40 seconds late, later by that much', () => {
@@ -141,6 +147,44 @@ describe('a rehearsed deployment', () => {
     expect((late.timeToRollbackSeconds ?? 0) - (prompt.timeToRollbackSeconds ?? 0)).toBeGreaterThanOrEqual(
       30,
     );
+  });
+
+  it('starts at a random second of CloudWatch’s minute, the same for a seed, and reports times from the start', () => {
+    const run = (seed: number) => simulate(testPlan(), testCalibration(), options({ seed }));
+    const starts = Array.from({ length: 12 }, (_, index) => run(index + 1).startSecondOfMinute);
+    expect(new Set(starts).size).toBeGreaterThan(6);
+    for (const start of starts)
+      expect(Number.isInteger(start) && (start as number) >= 0 && (start as number) < 60).toBe(true);
+    expect(run(5).startSecondOfMinute).toBe(starts[4]);
+    // Whatever the phase, the deployment's own schedule is unchanged: both groups end 310 s after it starts.
+    for (const seed of [1, 2, 3])
+      expect(run(seed).functions.map((fn) => fn.endedAtSeconds)).toEqual([310, 310]);
+  });
+
+  it('evaluates alarms on CloudWatch’s 10-second grid, not on the deployment’s', () => {
+    for (const seed of [1, 2, 3, 4, 5, 6]) {
+      const summary = simulate(
+        testPlan(),
+        testCalibration(),
+        options({ seed, fault: { kind: 'errors', share: 0.5 } }),
+      );
+      const transitions = summary.alarms.flatMap((alarm) => alarm.transitions);
+      expect(transitions.length).toBeGreaterThan(0);
+      for (const { simulatedSeconds } of transitions)
+        expect((simulatedSeconds + (summary.startSecondOfMinute as number)) % 10).toBe(0);
+    }
+  });
+
+  it('fails a share of both versions’ requests with noise, the baseline’s too, and says so', () => {
+    const summary = simulate(testPlan(), testCalibration(), options({ noiseShare: 0.2 }));
+    const { baseline, candidate } = summary.requests.byVersion;
+    expect(summary.noiseShare).toBe(0.2);
+    expect(baseline.failed / baseline.total).toBeGreaterThan(0.15);
+    expect(baseline.failed / baseline.total).toBeLessThan(0.25);
+    expect(candidate.failed).toBeGreaterThan(0);
+    // Noise is not the release's doing: the time to rollback counts from a failure the fault caused.
+    expect(summary.timeToRollbackSeconds).toBeNull();
+    expect(simulate(testPlan(), testCalibration(), options()).noiseShare).toBe(0);
   });
 
   it('gives the same summary for the same seed, and draws traffic afresh for another', () => {
