@@ -1,3 +1,4 @@
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import {
   CodeDeployClient,
   GetDeploymentCommand,
@@ -10,6 +11,7 @@ import { config } from '../lib/config';
 import type { DeploymentTarget } from './appspec';
 import { deploymentTarget } from './deployment-target';
 import { functionKey } from './function-key';
+import { judgeProblems, startJudge } from './judge/hooks';
 import { judgeThroughApi, judgeVersion, type ObservedAnswer, type Sleep } from './smoke-checks';
 
 /** All CodeDeploy tells a hook: which deployment, and which hook execution to report on. */
@@ -27,6 +29,11 @@ export interface HookOutcome {
 export interface HookEnvironment {
   codeDeploy: CodeDeployClient;
   lambda: LambdaClient;
+  cloudWatch: CloudWatchClient;
+  /** The judge function; only the pre-traffic hook, which starts it, has it. */
+  judgeFunctionName: string | undefined;
+  /** Where the functions' metrics and, under it, the judge's verdicts are. */
+  metricsNamespace: string;
   /** `<service>-<stage>-`, to find a deployed function's smoke checks by its key. */
   functionNamePrefix: string;
   /** The stage's public URL; only the post-traffic hook has it. */
@@ -35,8 +42,14 @@ export interface HookEnvironment {
   sleep?: Sleep;
 }
 
+/** The deployment's target and when it started (GetDeployment's createTime), which the judge counts from. */
+export interface DeploymentUnderWay extends DeploymentTarget {
+  deploymentId: string;
+  startedAt: number;
+}
+
 type Checker = (
-  target: DeploymentTarget,
+  target: DeploymentUnderWay,
   signal: AbortSignal,
   environment: HookEnvironment,
 ) => Promise<string[]>;
@@ -49,24 +62,38 @@ export function lambdaHookEnvironment(): HookEnvironment {
   return {
     codeDeploy: new CodeDeployClient({ region: config.region }),
     lambda: new LambdaClient({ region: config.region }),
+    cloudWatch: new CloudWatchClient({ region: config.region }),
+    judgeFunctionName: config.judgeFunctionName,
+    metricsNamespace: config.metricsNamespace,
     functionNamePrefix: config.functionNamePrefix,
     apiUrl: config.apiUrl,
   };
 }
 
 /** The deployment's target, read as CodeDeploy serves it (GetDeployment, then its revision). */
-async function readTarget(codeDeploy: CodeDeployClient, deploymentId: string, signal: AbortSignal) {
+async function readTarget(
+  codeDeploy: CodeDeployClient,
+  deploymentId: string,
+  signal: AbortSignal,
+): Promise<DeploymentUnderWay> {
   const { deploymentInfo } = await codeDeploy.send(new GetDeploymentCommand({ deploymentId }), {
     abortSignal: signal,
   });
-  return deploymentTarget(codeDeploy, deploymentInfo ?? { deploymentId }, signal);
+  const createTime = deploymentInfo?.createTime;
+  if (!createTime) throw new Error(`deployment ${deploymentId} has no createTime`);
+  const target = await deploymentTarget(codeDeploy, deploymentInfo ?? { deploymentId }, signal);
+  return { ...target, deploymentId, startedAt: new Date(createTime).getTime() };
 }
 
 const utf8 = new TextDecoder();
 
-/** BeforeAllowTraffic: invokes the version being deployed directly, as API Gateway would, before any user can. */
-export const invokeTargetVersion: Checker = (target, signal, { lambda, functionNamePrefix, sleep }) =>
-  judgeVersion(
+/**
+ * BeforeAllowTraffic: invokes the version being deployed directly, as API Gateway would, before any user
+ * can; when it passes, starts the judge that compares it with the current version during the shift.
+ */
+export const invokeTargetVersion: Checker = async (target, signal, environment) => {
+  const { lambda, functionNamePrefix, sleep, judgeFunctionName } = environment;
+  const failures = await judgeVersion(
     functionKey(target.functionName, functionNamePrefix),
     target.functionName,
     target.targetVersion,
@@ -85,12 +112,32 @@ export const invokeTargetVersion: Checker = (target, signal, { lambda, functionN
     },
     { signal, sleep },
   );
+  if (failures.length > 0) return failures;
+  if (!judgeFunctionName) return ['JUDGE_FUNCTION_NAME is not set: no judge would watch the shift'];
+  await startJudge(lambda, judgeFunctionName, {
+    deploymentId: target.deploymentId,
+    functionName: target.functionName,
+    alias: target.alias,
+    baselineVersion: target.currentVersion,
+    candidateVersion: target.targetVersion,
+    startedAt: target.startedAt,
+  });
+  return [];
+};
 
-/** AfterAllowTraffic: the same checks end to end, through the public URL and the alias, now all on the new version. */
-export const callThroughApi: Checker = async (target, signal, { apiUrl, functionNamePrefix, sleep }) => {
+/**
+ * AfterAllowTraffic: the same checks end to end, through the public URL and the alias, now all on the
+ * new version; and the judge must still be watching, with no verdict against the new version.
+ */
+export const callThroughApi: Checker = async (target, signal, environment) => {
+  const { apiUrl, functionNamePrefix, sleep, cloudWatch, metricsNamespace } = environment;
   if (!apiUrl) throw new Error('API_URL is not set for the post-traffic hook');
   const key = functionKey(target.functionName, functionNamePrefix);
-  return judgeThroughApi(apiUrl, key, target.functionName, target.targetVersion, { signal, sleep });
+  const failures = await judgeThroughApi(apiUrl, key, target.functionName, target.targetVersion, {
+    signal,
+    sleep,
+  });
+  return [...failures, ...(await judgeProblems(cloudWatch, metricsNamespace, target, Date.now(), signal))];
 };
 
 function rejectWhenAborted(signal: AbortSignal): Promise<never> {

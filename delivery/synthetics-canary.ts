@@ -1,7 +1,7 @@
 /**
  * The CloudWatch Synthetics canary (a syn-nodejs runtime, no browser): every minute it runs every
  * function's smoke checks through the stage's public URL. A thrown error fails the run, which drops
- * SuccessPercent and fires the alarm wired into every deployment group. It is a separate program from
+ * SuccessPercent and fires the stage's `synthetics-failed` alarm, which pages people. It is a separate program from
  * the functions, so it reads its settings itself: API_URL and, optionally, CHECK_BUDGET_MS (default
  * 30 s, well inside the canary's 50-second run timeout).
  *

@@ -9,7 +9,7 @@ const clients = awsJudgeClients(config.region);
 const HAND_OVER_MARGIN_MS = 20_000;
 
 /** Started by the pre-traffic hook for each function's deployment; watches it until CodeDeploy ends it. */
-export const handler = (event: unknown, context: Context) =>
+export const handler = async (event: unknown, context: Context) =>
   runJudge(
     parseJudgedDeployment(event),
     awsJudgePorts(clients, config.metricsNamespace, context.functionName),

@@ -29,7 +29,7 @@ export const config = {
   dynamodbEndpoint: env.AWS_ENDPOINT_URL_DYNAMODB || (runsLocally ? LOCAL_DYNAMODB_ENDPOINT : undefined),
   /** The emulator accepts any signature; a laptop without AWS keys in its environment still needs one. */
   needsDummyCredentials: !env.AWS_ACCESS_KEY_ID,
-  /** Where lib/metrics.ts writes and the fast alarms read: one value, in serverless.yml. */
+  /** Where lib/metrics.ts writes and the judge reads: one value, in serverless.yml. */
   metricsNamespace: required('METRICS_NAMESPACE'),
   /** EMF lines only mean something to CloudWatch; locally they would bury the useful output. */
   metricsEnabled: (env.METRICS_ENABLED ?? (runsLocally ? 'false' : 'true')) === 'true',
@@ -41,4 +41,6 @@ export const config = {
   functionNamePrefix: env.FUNCTION_NAME_PREFIX ?? '',
   /** The stage's public URL, given only to the post-traffic hook (every function having it would be a cycle). */
   apiUrl: env.API_URL,
+  /** The judge function's name, given only to the pre-traffic hook, which starts it (delivery/judge). */
+  judgeFunctionName: env.JUDGE_FUNCTION_NAME,
 } as const;

@@ -1,24 +1,24 @@
+import { VERDICT_METRIC, verdictNamespace } from '../judge/observe';
+import { JUDGE_SETTINGS } from '../judge/verdict';
 import { type FunctionAlarm, functionAlarmId, type StageNames } from './names';
 import type { DeliverySettings, GradualFunction, Json, Resource } from './types';
 
 /**
- * The alarms CodeDeploy watches while it shifts a function's alias. The new-version alarms carry the
- * version in their name, so every deployment starts from fresh alarms instead of one left in ALARM by
- * the release it replaces. Each function's own alarms go into its own deployment group only: the
- * canary plugin's canaryAlarms would share one composite alarm across all groups, so that one
- * function's bad version would roll back all of them.
+ * A function's alarms. Its deployment group watches two (names.ts, DEPLOYMENT_GROUP_ALARMS): the
+ * judge's verdict, which compares the new version with the one it replaces (delivery/judge), and the
+ * new version's crashes. The alias-wide error rate and p99 judge whatever version answers; they page
+ * people, never stop a deployment, so that a shared outage cannot block the release that fixes it.
  */
 
-/** The fast alarm's period: 10-second periods of our 1-second (high-resolution) EMF metric. */
-const FAST_PERIOD_SECONDS = 10;
+/** The judge publishes a verdict every 10 seconds, at 1-second resolution. */
+const VERDICT_PERIOD_SECONDS = 10;
 /**
- * The fast alarm looks back this many periods for its two bad ones. EMF datapoints reach CloudWatch
- * some seconds after the requests (not documented; public reports range from seconds to about a
- * minute); a period whose data is still in flight counts as missing, i.e. not breaching, when it is
- * first evaluated. Over a 60-second window two bad periods are still seen when their data lands up to
- * 40 seconds late, where a 30-second window would let 20 seconds of delay hide them.
+ * Any verdict of "worse" among the last three periods fires the alarm. With one period, a verdict
+ * timestamped late in its period but readable only after the evaluation (PutMetricData's delay is not
+ * documented) would never be seen, and every later one could land the same way; three periods give it
+ * 20 seconds more. Once the judge stops publishing, the alarm is OK again after 30 seconds.
  */
-const FAST_EVALUATION_PERIODS = 6;
+const VERDICT_EVALUATION_PERIODS = 3;
 
 const alarm = (properties: Json): Resource => ({
   Type: 'AWS::CloudWatch::Alarm',
@@ -56,53 +56,19 @@ export function functionAlarms({ fn, alias, metricsNamespace, settings, names }:
     MetricName: name,
     Dimensions: dimensions,
   });
-  const {
-    fastErrorRatePercent,
-    fastMinimumRequests,
-    quietRequestsPerMinute,
-    aliasErrorRatePercent,
-    latencyP99Ms,
-  } = settings;
+  const { aliasErrorRatePercent } = settings;
+  const { latencyP99Ms } = JUDGE_SETTINGS;
 
   const alarms: Record<FunctionAlarm, Resource> = {
-    fast: alarm({
-      AlarmName: newVersionName('fast-5xx'),
-      AlarmDescription: `Rolls back ${fn.key} within seconds: over ${fastErrorRatePercent}% of the new version's answers are 5xx in two ${FAST_PERIOD_SECONDS}-second periods of the last minute (each with at least ${fastMinimumRequests} requests).`,
-      Metrics: [
-        metricQuery(
-          'errors',
-          metric(metricsNamespace, 'ServerErrors', newVersion),
-          FAST_PERIOD_SECONDS,
-          'Sum',
-        ),
-        metricQuery('requests', metric(metricsNamespace, 'Requests', newVersion), FAST_PERIOD_SECONDS, 'Sum'),
-        {
-          Id: 'rate',
-          Label: '5xx % of the new version',
-          Expression: `IF(requests >= ${fastMinimumRequests}, 100 * errors / requests, 0)`,
-          ReturnData: true,
-        },
-      ],
-      EvaluationPeriods: FAST_EVALUATION_PERIODS,
-      DatapointsToAlarm: 2,
-      Threshold: fastErrorRatePercent,
-      ComparisonOperator: 'GreaterThanThreshold',
-    }),
-    quiet: alarm({
-      AlarmName: newVersionName('quiet-5xx'),
-      AlarmDescription: `Rolls back ${fn.key} when its new version answers any 5xx in a minute in which it served fewer than ${quietRequestsPerMinute} requests: too few for the fast alarm's rate to mean anything, but a healthy release answers none.`,
-      Metrics: [
-        metricQuery('errors', metric(metricsNamespace, 'ServerErrors', newVersion), 60, 'Sum'),
-        metricQuery('requests', metric(metricsNamespace, 'Requests', newVersion), 60, 'Sum'),
-        {
-          Id: 'quietErrors',
-          Label: '5xx of the new version in a quiet minute',
-          Expression: `IF(requests < ${quietRequestsPerMinute}, errors, 0)`,
-          ReturnData: true,
-        },
-      ],
-      // Two minutes looked at, one bad enough: a late datapoint is still judged a minute later.
-      EvaluationPeriods: 2,
+    judge: alarm({
+      AlarmName: names.functionAlarm(fn.key, 'judge'),
+      AlarmDescription: `Rolls back ${fn.key} when the judge (delivery/judge) finds its new version worse than the version it replaces, from both versions' requests since the deployment started. Without a verdict it stays OK: a silent judge fails the post-traffic hook instead.`,
+      ...metric(verdictNamespace(metricsNamespace), VERDICT_METRIC.name, [
+        { Name: VERDICT_METRIC.dimension, Value: functionName },
+      ]),
+      Statistic: 'Maximum',
+      Period: VERDICT_PERIOD_SECONDS,
+      EvaluationPeriods: VERDICT_EVALUATION_PERIODS,
       DatapointsToAlarm: 1,
       Threshold: 0,
       ComparisonOperator: 'GreaterThanThreshold',
@@ -119,7 +85,7 @@ export function functionAlarms({ fn, alias, metricsNamespace, settings, names }:
     }),
     aliasErrors: alarm({
       AlarmName: names.functionAlarm(fn.key, 'alias-errors'),
-      AlarmDescription: `Over ${aliasErrorRatePercent}% of ${fn.key}'s invocations through the alias fail, whichever version serves them.`,
+      AlarmDescription: `Over ${aliasErrorRatePercent}% of ${fn.key}'s invocations through the alias fail, whichever version serves them. Pages people; no deployment watches it.`,
       Metrics: [
         metricQuery('errors', metric('AWS/Lambda', 'Errors', anyVersion), 60, 'Sum'),
         metricQuery('invocations', metric('AWS/Lambda', 'Invocations', anyVersion), 60, 'Sum'),
@@ -136,7 +102,7 @@ export function functionAlarms({ fn, alias, metricsNamespace, settings, names }:
     }),
     aliasLatency: alarm({
       AlarmName: names.functionAlarm(fn.key, 'alias-p99'),
-      AlarmDescription: `${fn.key}'s p99 duration through the alias exceeds ${latencyP99Ms} ms in two of three minutes.`,
+      AlarmDescription: `${fn.key}'s p99 duration through the alias exceeds ${latencyP99Ms} ms in two of three minutes. Pages people; the judge compares the versions' p99 during a deployment.`,
       ...metric('AWS/Lambda', 'Duration', anyVersion),
       ExtendedStatistic: 'p99',
       Period: 60,

@@ -8,7 +8,7 @@ import type { GradualFunction, Json, Resource } from './types';
 
 export interface DashboardInput {
   functions: readonly (GradualFunction & { alarmIds: readonly string[] })[];
-  /** Stack-wide alarms every deployment group watches, by logical ID. */
+  /** The stage-wide alarms, by logical ID: shown beside the functions' own. */
   stackAlarmIds: readonly string[];
   alias: string;
   metricsNamespace: string;
@@ -63,7 +63,7 @@ export function dashboard({
         metrics: expressions((fn) => perVersion('AWS/Lambda', 'Invocations', 'Sum', fn)),
         stacked: true,
       }),
-      widget(12, 0, '5xx answers per version (1-second metric, fast alarm)', {
+      widget(12, 0, '5xx answers per version (the 1-second metric the judge compares)', {
         metrics: expressions((fn) => perVersion(metricsNamespace, 'ServerErrors', 'Sum', fn)),
       }),
       widget(0, 6, 'Lambda errors per version', {
@@ -93,7 +93,10 @@ export function dashboard({
         y: 18,
         width: 24,
         height: 8,
-        properties: { title: 'Alarms watched by the deployments', alarms: alarmArns },
+        properties: {
+          title: "The stage's alarms (a deployment watches its function's judge and errors alarms)",
+          alarms: alarmArns,
+        },
       },
     ],
   };

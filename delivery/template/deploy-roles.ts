@@ -1,3 +1,4 @@
+import { verdictNamespace } from '../judge/observe';
 import { EXTERNAL_IDS } from './names';
 import type { GradualFunction, Resource } from './types';
 
@@ -11,9 +12,24 @@ export interface DeployRolesInput {
   functions: readonly GradualFunction[];
   /** Logical IDs of the pre- and post-traffic hook functions. */
   hookFunctionIds: readonly string[];
+  /** Logical ID of the judge function (delivery/judge). */
+  judgeFunctionId: string;
   /** The canary plugin's AWS::CodeDeploy::Application. */
   applicationId: string;
+  /** The functions' METRICS_NAMESPACE; the judge publishes under its own sub-namespace. */
+  metricsNamespace: string;
 }
+
+const codeDeployArn = (resource: string) => ({
+  'Fn::Sub': `arn:\${AWS::Partition}:codedeploy:\${AWS::Region}:\${AWS::AccountId}:${resource}`,
+});
+const deploymentGroupsOf = (applicationId: string) => codeDeployArn(`deploymentgroup:\${${applicationId}}/*`);
+
+/**
+ * GetMetricData has no resource type in the Service Authorization Reference: only "*" authorizes it.
+ * It reads metrics only, never alarms or dashboards.
+ */
+const readMetrics = { Effect: 'Allow', Action: 'cloudwatch:GetMetricData', Resource: '*' };
 
 const versionsOf = (functions: readonly GradualFunction[]) =>
   functions.map((fn) => ({ 'Fn::Sub': `\${${fn.logicalId}.Arn}:*` }));
@@ -74,12 +90,10 @@ export function codeDeployServiceRole({ functions, hookFunctionIds }: DeployRole
 
 /**
  * The hooks may invoke the functions' new versions, read this application's deployments and their
- * revisions (the AppSpec that names the target version), and report their verdict.
+ * revisions (the AppSpec that names the target version), and report their verdict. The pre-traffic
+ * hook starts the judge (an asynchronous invoke); the post-traffic hook reads the judge's verdicts.
  */
-export function deployHookPolicy({ functions, applicationId }: DeployRolesInput): Resource {
-  const codeDeployArn = (resource: string) => ({
-    'Fn::Sub': `arn:\${AWS::Partition}:codedeploy:\${AWS::Region}:\${AWS::AccountId}:${resource}`,
-  });
+export function deployHookPolicy({ functions, applicationId, judgeFunctionId }: DeployRolesInput): Resource {
   return {
     Type: 'AWS::IAM::Policy',
     Properties: {
@@ -91,8 +105,14 @@ export function deployHookPolicy({ functions, applicationId }: DeployRolesInput)
           { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: versionsOf(functions) },
           {
             Effect: 'Allow',
+            Action: 'lambda:InvokeFunction',
+            Resource: { 'Fn::GetAtt': [judgeFunctionId, 'Arn'] },
+          },
+          readMetrics,
+          {
+            Effect: 'Allow',
             Action: 'codedeploy:GetDeployment',
-            Resource: codeDeployArn(`deploymentgroup:\${${applicationId}}/*`),
+            Resource: deploymentGroupsOf(applicationId),
           },
           // The Service Authorization Reference gives this action no resource type (only "*" authorizes
           // it), while the CodeDeploy User Guide and AWS CDK scope it to the deployment group: "*" is the
@@ -102,6 +122,47 @@ export function deployHookPolicy({ functions, applicationId }: DeployRolesInput)
             Effect: 'Allow',
             Action: 'codedeploy:GetApplicationRevision',
             Resource: codeDeployArn(`application:\${${applicationId}}`),
+          },
+        ],
+      },
+    },
+  };
+}
+
+/**
+ * The judge reads both versions' metrics, publishes its verdicts under its own namespace only (the
+ * cloudwatch:namespace condition key of PutMetricData), reads whether its deployment has ended, and
+ * hands a long deployment over to a fresh invocation of itself.
+ */
+export function judgePolicy({
+  applicationId,
+  judgeFunctionId,
+  metricsNamespace,
+}: DeployRolesInput): Resource {
+  return {
+    Type: 'AWS::IAM::Policy',
+    Properties: {
+      PolicyName: 'judge-deployments',
+      Roles: [{ Ref: EXTERNAL_IDS.judgeRole }],
+      PolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [
+          readMetrics,
+          {
+            Effect: 'Allow',
+            Action: 'cloudwatch:PutMetricData',
+            Resource: '*',
+            Condition: { StringEquals: { 'cloudwatch:namespace': verdictNamespace(metricsNamespace) } },
+          },
+          {
+            Effect: 'Allow',
+            Action: 'codedeploy:GetDeployment',
+            Resource: deploymentGroupsOf(applicationId),
+          },
+          {
+            Effect: 'Allow',
+            Action: 'lambda:InvokeFunction',
+            Resource: { 'Fn::GetAtt': [judgeFunctionId, 'Arn'] },
           },
         ],
       },

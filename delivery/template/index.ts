@@ -2,10 +2,10 @@ import { apiErrorRateAlarm, functionAlarms } from './alarms';
 import { apiDeploymentId, apiStage, cloudWatchRoleMode, dropEmptyApiPolicy, tagRestApi } from './api-stage';
 import { dashboard } from './dashboard';
 import { orderAliasUpdates } from './deploy-order';
-import { codeDeployServiceRole, deployHookPolicy } from './deploy-roles';
+import { codeDeployServiceRole, deployHookPolicy, judgePolicy } from './deploy-roles';
 import { addGatewayResponses } from './gateway-responses';
 import { scopeInvokePermissions } from './invoke-permissions';
-import { STAGE_IDS, stageNames } from './names';
+import { DEPLOYMENT_GROUP_ALARMS, type FunctionAlarm, functionAlarmId, STAGE_IDS, stageNames } from './names';
 import { applyPermissionsBoundary, boundaryArn, boundaryMode } from './permissions-boundary';
 import { syntheticsCanary } from './synthetics';
 
@@ -16,7 +16,7 @@ export { bundleCanaryScript } from './synthetics';
 
 /**
  * The delivery resources osls and the canary plugin do not make, added to the compiled template by
- * the osls plugin in plugin.cjs: per-function alarms wired into each function's own deployment group,
+ * the osls plugin in plugin.cjs: per-function alarms (the judge's and the crash alarm in each function's own deployment group),
  * the explicit API stage, the gateway's problem answers, the Synthetics canary, CodeDeploy's and the hooks' permissions, and the
  * dashboard. Each comes from one small builder; this module only puts them together.
  */
@@ -35,6 +35,8 @@ export interface DeliveryInput {
   /** Gradually deployed functions: key, deployed name and the logical ID osls gives it. */
   functions: readonly Omit<GradualFunction, 'versionLogicalId'>[];
   hookFunctionIds: readonly string[];
+  /** The judge function's logical ID (custom.delivery.judgeFunction). */
+  judgeFunctionId: string;
   settings: DeliverySettings;
 }
 
@@ -70,13 +72,11 @@ export function addDeliveryResources(template: Template, input: DeliveryInput): 
     apiUrl,
     script: input.canaryScript,
   });
-  const stackAlarms = [STAGE_IDS.api5xxAlarm, { name: names.alarm('synthetics-failed') }];
-
   const alarmLists: AlarmLists = {};
   const withAlarms = functions.map((fn) => {
     const alarms = functionAlarms({ fn, alias, metricsNamespace, settings, names });
     Object.assign(template.Resources, alarms);
-    alarmLists[fn.key] = [...stackAlarms, ...Object.keys(alarms)];
+    alarmLists[fn.key] = DEPLOYMENT_GROUP_ALARMS.map((kind: FunctionAlarm) => functionAlarmId(fn, kind));
     return { ...fn, alarmIds: Object.keys(alarms) };
   });
 
@@ -97,7 +97,9 @@ export function addDeliveryResources(template: Template, input: DeliveryInput): 
   const roles = {
     functions,
     hookFunctionIds: input.hookFunctionIds,
+    judgeFunctionId: input.judgeFunctionId,
     applicationId: input.applicationId,
+    metricsNamespace,
   };
   Object.assign(
     template.Resources,
@@ -108,6 +110,7 @@ export function addDeliveryResources(template: Template, input: DeliveryInput): 
     {
       [STAGE_IDS.codeDeployRole]: codeDeployServiceRole(roles),
       [STAGE_IDS.hookPolicy]: deployHookPolicy(roles),
+      [STAGE_IDS.judgePolicy]: judgePolicy(roles),
     },
   );
   Object.assign(outputs, canary.outputs, board.outputs);

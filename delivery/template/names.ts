@@ -10,6 +10,7 @@ import type { GradualFunction } from './types';
 export const EXTERNAL_IDS = {
   restApi: 'ApiGatewayRestApi',
   deployHookRole: 'DeployHookRole',
+  judgeRole: 'JudgeRole',
 } as const;
 
 /** Stage-wide resources the builders create. */
@@ -25,6 +26,7 @@ export const STAGE_IDS = {
   canaryBucketPolicy: 'SyntheticsArtifactsBucketPolicy',
   canaryAlarm: 'SyntheticsFailedAlarm',
   hookPolicy: 'DeployHookCodeDeployPolicy',
+  judgePolicy: 'JudgePolicy',
   codeDeployRole: 'CodeDeployServiceRole',
   dashboard: 'Dashboard',
 } as const;
@@ -44,13 +46,19 @@ export const GATEWAY_RESPONSE_IDS = {
 
 /** The per-function alarms, by the logical ID suffix each gets after the function's own ID. */
 export const FUNCTION_ALARMS = {
-  fast: 'NewVersionServerErrorsAlarm',
-  quiet: 'NewVersionQuietServerErrorsAlarm',
+  judge: 'JudgeVerdictAlarm',
   errors: 'NewVersionErrorsAlarm',
   aliasErrors: 'AliasErrorsAlarm',
   aliasLatency: 'AliasLatencyAlarm',
 } as const;
 export type FunctionAlarm = keyof typeof FUNCTION_ALARMS;
+
+/**
+ * The alarms a function's deployment group watches: the judge's verdict (candidate against baseline)
+ * and the candidate's own crashes. The alias-wide and stage-wide alarms judge whatever version answers,
+ * so an outage both versions share would stop the release that fixes it: they page people instead.
+ */
+export const DEPLOYMENT_GROUP_ALARMS: readonly FunctionAlarm[] = ['judge', 'errors'];
 
 export const functionAlarmId = (fn: GradualFunction, alarm: FunctionAlarm) =>
   `${fn.logicalId}${FUNCTION_ALARMS[alarm]}`;

@@ -46,6 +46,7 @@ class ServerlessDelivery {
       hookFunctionIds: [deployment.preTrafficHook, deployment.postTrafficHook].map((key) =>
         naming.getLambdaLogicalId(key),
       ),
+      judgeFunctionId: naming.getLambdaLogicalId(service.custom.delivery.judgeFunction),
       settings: service.custom.delivery,
     });
     for (const key of gradual) {

@@ -5,7 +5,8 @@ import type { Json, Resource } from './types';
 
 /**
  * The CloudWatch Synthetics canary: on the stage's schedule it runs every function's smoke checks
- * through the stage's public URL, and its alarm is in every deployment group. Its script is bundled and inlined,
+ * through the stage's public URL; its alarm pages people (no deployment group watches it: docs/operating.md).
+ * Its script is bundled and inlined,
  * so the template is the whole release.
  */
 

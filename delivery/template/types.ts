@@ -40,12 +40,9 @@ export interface DeliverySettings {
   canarySchedule: string;
   /** See CloudWatchRoleMode in api-stage.ts; validated there. */
   apiGatewayCloudWatchRole: string;
-  fastErrorRatePercent: number;
-  fastMinimumRequests: number;
-  /** Below this many requests a minute to the new version, any 5xx of it rolls back. */
-  quietRequestsPerMinute: number;
   aliasErrorRatePercent: number;
-  latencyP99Ms: number;
+  /** The key in serverless.yml of the function that judges each deployment (delivery/judge). */
+  judgeFunction: string;
   throttlingRateLimit: number;
   throttlingBurstLimit: number;
   checkovSkips: Record<string, { id: string; comment: string }[]>;

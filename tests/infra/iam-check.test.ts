@@ -129,7 +129,9 @@ describe.skipIf(!reference)('checkGrants', () => {
             },
           ],
           hookFunctionIds: ['PreTrafficLambdaFunction'],
+          judgeFunctionId: 'JudgeLambdaFunction',
           applicationId: 'App',
+          metricsNamespace: 'CanaryApi',
         }),
       },
     };

@@ -17,8 +17,8 @@ import {
 } from '../support/stage-templates';
 
 // Each stage's template exactly as `sls deploy --stage <stage>` would send it, asserted on what makes a
-// release safe: the alias, the traffic shift, the hooks, the alarms that judge the new version, the
-// Synthetics canary, the dashboard, and what the rehearsal reads from it. Its resources, their limits
+// release safe: the alias, the traffic shift, the hooks, the judge and the alarms of the deployment
+// groups, the Synthetics canary, the dashboard, and what the rehearsal reads from it. Its resources, their limits
 // and the independent validators: stage-resources.test.ts.
 
 packageEveryStage();
@@ -87,9 +87,9 @@ describe.each(Object.keys(STAGES) as Stage[])('the %s template', (stage) => {
       const group = `${fn}LambdaFunctionDeploymentGroup`;
       expect(alias.UpdatePolicy?.CodeDeployLambdaAliasUpdate.DeploymentGroupName).toEqual({ Ref: group });
       expect(alias.DependsOn).toEqual(expect.arrayContaining([group, 'DeployHookCodeDeployPolicy']));
-      // The group is updated after the new version's alarms, whose names carry the version.
+      // The group is updated after the new version's crash alarm, whose name carries the version.
       const alarms = JSON.stringify(resource(group).Properties.AlarmConfiguration.Alarms);
-      expect(alarms).toContain(`{"Ref":"${fn}LambdaFunctionNewVersionServerErrorsAlarm"}`);
+      expect(alarms).toContain(`{"Ref":"${fn}LambdaFunctionNewVersionErrorsAlarm"}`);
     }
   });
 
@@ -106,25 +106,34 @@ describe.each(Object.keys(STAGES) as Stage[])('the %s template', (stage) => {
     for (const key of deployed) expect(() => checksFor(key)).not.toThrow();
   });
 
-  it('watches each deployment with at most 10 alarms: new version, alias, API and canary', () => {
-    const canaryAlarmName = resource('SyntheticsFailedAlarm').Properties.AlarmName;
+  it('watches each deployment with the judge’s verdict and the new version’s crashes only', () => {
     for (const fn of API_FUNCTIONS) {
       const alarms = resource(`${fn}LambdaFunctionDeploymentGroup`).Properties.AlarmConfiguration.Alarms.map(
         (alarm: Json) => alarm.Name,
       );
-      expect(alarms.length).toBeLessThanOrEqual(10);
-      expect(alarms).toEqual(
-        expect.arrayContaining([
-          { Ref: `${fn}LambdaFunctionNewVersionServerErrorsAlarm` },
-          { Ref: `${fn}LambdaFunctionNewVersionQuietServerErrorsAlarm` },
-          { Ref: `${fn}LambdaFunctionNewVersionErrorsAlarm` },
-          { Ref: `${fn}LambdaFunctionAliasErrorsAlarm` },
-          { Ref: `${fn}LambdaFunctionAliasLatencyAlarm` },
-          { Ref: 'ApiGateway5xxAlarm' },
-          canaryAlarmName,
-        ]),
-      );
+      // No alarm that judges whatever version answers: a shared outage would stop the fix.
+      expect(alarms).toEqual([
+        { Ref: `${fn}LambdaFunctionJudgeVerdictAlarm` },
+        { Ref: `${fn}LambdaFunctionNewVersionErrorsAlarm` },
+      ]);
     }
+  });
+
+  it('runs a judge the pre-traffic hook starts, within the stage’s boundary', () => {
+    const judge = resource('JudgeLambdaFunction').Properties;
+    expect(judge.Timeout).toBe(900);
+    expect(judge.Role).toEqual({ 'Fn::GetAtt': ['JudgeRole', 'Arn'] });
+    expect(resource('PreTrafficLambdaFunction').Properties.Environment.Variables.JUDGE_FUNCTION_NAME).toEqual(
+      {
+        Ref: 'JudgeLambdaFunction',
+      },
+    );
+    expect(resource('JudgePolicy').Properties.Roles).toEqual([{ Ref: 'JudgeRole' }]);
+    // The judge is deployed at once, like the hooks, never through a canary of its own.
+    const aliased = ofType(stage, 'AWS::Lambda::Alias').map(([, alias]) =>
+      refTo(alias.Properties.FunctionName),
+    );
+    expect(aliased).not.toContain('JudgeLambdaFunction');
   });
 
   it('judges only the new version with Errors on ExecutedVersion', () => {
@@ -139,32 +148,25 @@ describe.each(Object.keys(STAGES) as Stage[])('the %s template', (stage) => {
     }
   });
 
-  it('rolls a bad new version back within seconds: 10-second periods of our high-resolution 5xx metric', () => {
+  it('rolls a bad new version back on the judge’s verdict for its function, looking back three 10-second periods', () => {
     for (const fn of API_FUNCTIONS) {
-      const alarm = resource(`${fn}LambdaFunctionNewVersionServerErrorsAlarm`).Properties;
-      const stats = alarm.Metrics.filter((metric: Json) => metric.MetricStat).map(
-        (metric: Json) => metric.MetricStat,
-      );
-      expect(stats.map((stat: Json) => stat.Metric.MetricName).sort()).toEqual(['Requests', 'ServerErrors']);
-      for (const stat of stats) {
-        expect(stat.Metric.Namespace).toBe('CanaryApi');
-        expect(stat.Period).toBe(10);
-        expect(stat.Metric.Dimensions).toContainEqual({
-          Name: 'ExecutedVersion',
-          Value: { 'Fn::GetAtt': [versionOf(stage, fn), 'Version'] },
-        });
-        expect(stat.Metric.Dimensions).toContainEqual({
-          Name: 'Resource',
-          Value: { 'Fn::Join': [':', [{ Ref: `${fn}LambdaFunction` }, 'live']] },
-        });
-      }
-      // Two breaching 10-second periods within the last minute: late datapoints still count.
-      expect(alarm.EvaluationPeriods * 10).toBe(60);
-      expect(alarm.DatapointsToAlarm).toBe(2);
+      const alarm = resource(`${fn}LambdaFunctionJudgeVerdictAlarm`).Properties;
+      expect([alarm.Namespace, alarm.MetricName, alarm.Statistic, alarm.Period]).toEqual([
+        'CanaryApi/Judge',
+        'Verdict',
+        'Maximum',
+        10,
+      ]);
+      expect(alarm.Dimensions).toEqual([{ Name: 'FunctionName', Value: { Ref: `${fn}LambdaFunction` } }]);
+      expect([alarm.EvaluationPeriods, alarm.DatapointsToAlarm, alarm.TreatMissingData]).toEqual([
+        3,
+        1,
+        'notBreaching',
+      ]);
     }
   });
 
-  it('watches every version behind the alias for error rate and p99 latency', () => {
+  it('keeps alarms on every version behind the alias for error rate and p99 latency, for people', () => {
     for (const fn of API_FUNCTIONS) {
       const latency = resource(`${fn}LambdaFunctionAliasLatencyAlarm`).Properties;
       expect([latency.MetricName, latency.ExtendedStatistic]).toEqual(['Duration', 'p99']);
@@ -178,7 +180,7 @@ describe.each(Object.keys(STAGES) as Stage[])('the %s template', (stage) => {
     expect(api).toContain(`"${stage}-canary-api"`);
   });
 
-  it('breaks the canary -> URL -> alias -> deployment group -> alarm -> canary cycle with a fixed alarm name', () => {
+  it('names the canary’s alarm after the stage, and the alarm does not depend on the canary resource', () => {
     const alarm = resource('SyntheticsFailedAlarm').Properties;
     expect(alarm.AlarmName).toBe(`canary-api-${stage}-synthetics-failed`);
     expect(alarm.Dimensions).toEqual([{ Name: 'CanaryName', Value: `canary-api-${stage}` }]);
@@ -208,14 +210,12 @@ describe.each(Object.keys(STAGES) as Stage[])('the %s template', (stage) => {
         'Lambda errors per version',
         'p99 duration through the alias (ms)',
         'Synthetics canary success %',
-        'Alarms watched by the deployments',
+        "The stage's alarms (a deployment watches its function's judge and errors alarms)",
       ]),
     );
     const alarmWidget = body.widgets.find((widget: Json) => widget.type === 'alarm');
     for (const fn of API_FUNCTIONS) {
-      expect(alarmWidget.properties.alarms).toContain(
-        `\${${fn}LambdaFunctionNewVersionServerErrorsAlarm.Arn}`,
-      );
+      expect(alarmWidget.properties.alarms).toContain(`\${${fn}LambdaFunctionJudgeVerdictAlarm.Arn}`);
     }
     const traffic = JSON.stringify(body.widgets[0].properties.metrics);
     expect(traffic).toContain(`FunctionName=\\"canary-api-${stage}-hello\\"`);
@@ -234,19 +234,24 @@ describe.each(Object.keys(STAGES) as Stage[])('the %s template', (stage) => {
     );
     for (const fn of plan.functions) {
       expect([fn.preTrafficHook, fn.postTrafficHook], fn.key).toEqual([true, true]);
-      // Its own five alarms and the stack's two, nobody else's.
-      expect(fn.alarms, fn.key).toHaveLength(7);
-      expect(
-        fn.alarms.filter((name) => name.startsWith(`canary-api-${stage}-${fn.key}-`)),
-        fn.key,
-      ).toHaveLength(5);
+      // Its own two alarms, nobody else's.
+      expect(fn.alarms, fn.key).toEqual([
+        `canary-api-${stage}-${fn.key}-judge`,
+        `canary-api-${stage}-${fn.key}-v2-errors`,
+      ]);
     }
     expect(plan.notSimulated).toEqual([]);
-    expect(plan.alarms).toHaveLength(API_FUNCTIONS.length * 5 + 2);
+    expect(plan.alarms).toHaveLength(API_FUNCTIONS.length * 2);
     expect(plan.alias).toBe('live');
     expect(plan.canaryIntervalMs).toBe(scheduleIntervalMs(expected.canarySchedule));
-    const fast = plan.alarms.find((alarm) => alarm.name === `canary-api-${stage}-hello-v2-fast-5xx`);
-    expect(fast?.queries[0]?.metric?.dimensions).toEqual({
+    const judge = plan.alarms.find((alarm) => alarm.name === `canary-api-${stage}-hello-judge`);
+    expect(judge?.queries[0]?.metric).toMatchObject({
+      namespace: 'CanaryApi/Judge',
+      name: 'Verdict',
+      dimensions: { FunctionName: `canary-api-${stage}-hello` },
+    });
+    const errors = plan.alarms.find((alarm) => alarm.name === `canary-api-${stage}-hello-v2-errors`);
+    expect(errors?.queries[0]?.metric?.dimensions).toEqual({
       FunctionName: `canary-api-${stage}-hello`,
       Resource: `canary-api-${stage}-hello:live`,
       ExecutedVersion: '2',

@@ -123,8 +123,13 @@ function callerOf(row: Row, world: PolicyWorld, fillText: (text: string) => stri
   return { kind: 'role', role, extraPolicies };
 }
 
-/** The rows that apply to a stage, expanded, against the stage's template and policies. */
-export function expandRows(stage: string, template: Template, world: PolicyWorld): ExpandedRow[] {
+/** The rows (the whole matrix unless given) that apply to a stage, expanded against its template. */
+export function expandRows(
+  stage: string,
+  template: Template,
+  world: PolicyWorld,
+  rows: readonly Row[] = MATRIX.rows,
+): ExpandedRow[] {
   const resolve = world.resolveStage;
   const application = Object.keys(template.Resources).find(
     (id) => template.Resources[id]?.Type === 'AWS::CodeDeploy::Application',
@@ -140,7 +145,7 @@ export function expandRows(stage: string, template: Template, world: PolicyWorld
     application: application ? resolve({ Ref: application }) : 'no-application',
   };
   const expanded: ExpandedRow[] = [];
-  for (const row of MATRIX.rows) {
+  for (const row of rows) {
     if (row.stages && !row.stages.includes(stage)) continue;
     const instances: { title: string; variables: Record<string, string> }[] =
       row.each === 'method'

@@ -12,8 +12,9 @@ import { handler as preTraffic } from '../../../functions/preTraffic';
 import { getApplicationRevisionAnswer, getDeploymentAnswer } from '../../support/aws/codedeploy';
 import { lambdaContext } from '../../support/fixtures';
 
-// The entry points wire the hook logic (tested in tests/unit/delivery) to clients and settings from
-// lib/config: here the test environment's, which gives no API_URL and no function name prefix.
+// The entry points wire the hook and judge logic (tested in tests/unit/delivery) to clients and settings
+// from lib/config: here the test environment's, which gives no API_URL, no judge function name and no
+// function name prefix.
 const codeDeploy = mockClient(CodeDeployClient);
 const lambda = mockClient(LambdaClient);
 const event = { DeploymentId: 'd-ABC123', LifecycleEventHookExecutionId: 'exec-1' };
@@ -31,14 +32,17 @@ beforeEach(() => {
 afterEach(() => vi.restoreAllMocks());
 
 describe('the hook entry points', () => {
-  it('preTraffic invokes the target version and reports its verdict to CodeDeploy', async () => {
+  it('preTraffic invokes the target version, and fails the deployment when no judge would watch it', async () => {
     const answer = {
       statusCode: 200,
       headers: { 'x-function-version': '2' },
       body: JSON.stringify({ message: 'Hello, canary!' }),
     };
     lambda.on(InvokeCommand).resolves({ Payload: new TextEncoder().encode(JSON.stringify(answer)) as never });
-    expect(await preTraffic(event, lambdaContext())).toEqual({ status: 'Succeeded', failures: [] });
+    expect(await preTraffic(event, lambdaContext())).toEqual({
+      status: 'Failed',
+      failures: ['JUDGE_FUNCTION_NAME is not set: no judge would watch the shift'],
+    });
     expect(lambda.commandCalls(InvokeCommand)[0]?.args[0].input).toMatchObject({ Qualifier: '2' });
   });
 

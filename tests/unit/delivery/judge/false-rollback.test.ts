@@ -1,66 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { JUDGE_SETTINGS, verdictOf } from '../../../../delivery/judge/verdict';
+import { JUDGE_SETTINGS } from '../../../../delivery/judge/verdict';
 import { Random } from '../../../../ops/rehearsal/random';
+import { deploy, secondsToRollback } from '../../../support/judge-oracle';
 
-/**
- * The judge measured both ways, on a seeded Monte Carlo of prod's deployment that shares nothing with
- * the rehearsal's engine: 5 functions with traffic spread evenly, 10 % of each alias on the candidate
- * for 5 minutes then 100 % until the post-traffic hook ends it 10 s later, Poisson arrivals, a 5xx
- * rate both versions share (noise) plus the candidate's own, and the judge looking every 10 s at
- * counts 10 s old (the EMF delay docs/rehearsal.md assumes), for every function, at every look.
- */
-const FUNCTIONS = 5;
-const CANARY_SECONDS = 300;
-const END_SECONDS = 310;
-const INGESTION_SECONDS = 10;
-/** From the verdict to the alias back on the baseline: the alarm's 10-second evaluation and CodeDeploy's reaction (docs/judge.md). */
-const ACTING_SECONDS = 15;
-
-/** When the judge decided, and when the candidate's first request failed; undefined when it never decided. */
-function deploy(
-  random: Random,
-  perSecond: number,
-  noise: number,
-  added: number,
-): { decided: number; firstFailure: number } | undefined {
-  let firstFailure = Number.POSITIVE_INFINITY;
-  const perFunction = perSecond / FUNCTIONS;
-  const phase = Math.floor(random.next() * 10);
-  const totals = Array.from({ length: FUNCTIONS }, () => ({
-    candidate: { requests: 0, errors: 0 },
-    baseline: { requests: 0, errors: 0 },
-  }));
-  const arrived: (typeof totals)[] = [];
-  for (let second = 0; second < END_SECONDS; second++) {
-    const share = second < CANARY_SECONDS ? 0.1 : 1;
-    arrived.push(
-      totals.map(() => {
-        const requests = random.poisson(perFunction);
-        const candidate = random.binomial(requests, share);
-        const errors = random.binomial(candidate, noise + added * (1 - noise));
-        if (errors > 0) firstFailure = Math.min(firstFailure, second);
-        return {
-          candidate: { requests: candidate, errors },
-          baseline: { requests: requests - candidate, errors: random.binomial(requests - candidate, noise) },
-        };
-      }),
-    );
-    const visible = arrived[second - INGESTION_SECONDS];
-    if (visible)
-      visible.forEach((seen, index) => {
-        const total = totals[index] as (typeof totals)[number];
-        for (const version of ['candidate', 'baseline'] as const) {
-          total[version].requests += seen[version].requests;
-          total[version].errors += seen[version].errors;
-        }
-      });
-    if ((second + phase) % 10 !== 0) continue;
-    for (const { candidate, baseline } of totals)
-      if (candidate.errors > 0 && verdictOf({ candidate, baseline, latency: [] }, 0, JUDGE_SETTINGS).worse)
-        return { decided: second, firstFailure };
-  }
-  return undefined;
-}
+// The judge measured both ways on tests/support/judge-oracle's Monte Carlo of prod's deployment,
+// which shares nothing with the rehearsal's engine but the verdict itself.
 
 const TRAFFIC = [1, 10, 100, 1000];
 
@@ -96,7 +40,7 @@ describe(`the judge at threshold ${JUDGE_SETTINGS.threshold}`, () => {
       const times: number[] = [];
       for (let run = 0; run < runs; run++) {
         const caught = deploy(random, perSecond, 0.005, added);
-        if (caught) times.push(caught.decided + ACTING_SECONDS - caught.firstFailure);
+        if (caught) times.push(secondsToRollback(caught));
       }
       expect(times.length / runs).toBeGreaterThanOrEqual(share);
       const median = [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)] as number;

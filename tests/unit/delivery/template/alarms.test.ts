@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { JUDGE_SETTINGS } from '../../../../delivery/judge/verdict';
 import { apiErrorRateAlarm, functionAlarms } from '../../../../delivery/template/alarms';
 import { hits, names, settings } from './inputs';
 
@@ -6,64 +7,53 @@ const alarms = () =>
   functionAlarms({ fn: hits, alias: 'live', metricsNamespace: 'CanaryApi', settings, names });
 
 describe('functionAlarms', () => {
-  it('builds the golden five alarms of a function', async () => {
+  it('builds the golden four alarms of a function', async () => {
     await expect(`${JSON.stringify(alarms(), null, 2)}\n`).toMatchFileSnapshot(
       './fixtures/alarms.output.json',
     );
   });
 
-  it('judges the new version alone in the fast and errors alarms, and names them after it', () => {
-    const {
-      HitsLambdaFunctionNewVersionServerErrorsAlarm: fast,
-      HitsLambdaFunctionNewVersionErrorsAlarm: errors,
-    } = alarms();
-    const executedVersion = {
+  it('rolls back on the judge’s verdict for the function, read at its 10-second cadence', () => {
+    const judge = alarms().HitsLambdaFunctionJudgeVerdictAlarm?.Properties;
+    expect(judge).toMatchObject({
+      AlarmName: 'canary-api-prod-hits-judge',
+      Namespace: 'CanaryApi/Judge',
+      MetricName: 'Verdict',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: 'HitsLambdaFunction' } }],
+      Statistic: 'Maximum',
+      Period: 10,
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 1,
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      // A judge that has stopped publishing leaves the alarm OK for the next deployment.
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  it('names the crash alarm after the new version, which alone it judges', () => {
+    const errors = alarms().HitsLambdaFunctionNewVersionErrorsAlarm?.Properties;
+    expect(errors?.Dimensions).toContainEqual({
       Name: 'ExecutedVersion',
       Value: { 'Fn::GetAtt': ['HitsLambdaVersionDef', 'Version'] },
-    };
-    for (const query of (fast?.Properties?.Metrics ?? []).filter(
-      (metric: { MetricStat?: unknown }) => metric.MetricStat,
-    )) {
-      expect(query.MetricStat.Metric.Dimensions).toContainEqual(executedVersion);
-      expect(query.MetricStat.Period).toBe(10);
-    }
-    expect(errors?.Properties?.Dimensions).toContainEqual(executedVersion);
-    expect(fast?.Properties?.AlarmName).toEqual({
-      'Fn::Sub': `canary-api-prod-hits-v\${HitsLambdaVersionDef.Version}-fast-5xx`,
+    });
+    expect(errors?.AlarmName).toEqual({
+      'Fn::Sub': `canary-api-prod-hits-v\${HitsLambdaVersionDef.Version}-errors`,
     });
   });
 
-  it('sees two bad 10-second periods within the last minute, so late datapoints still count', () => {
-    const fast = alarms().HitsLambdaFunctionNewVersionServerErrorsAlarm?.Properties;
-    expect([fast?.EvaluationPeriods, fast?.DatapointsToAlarm]).toEqual([6, 2]);
-  });
-
-  it('rolls back on any 5xx of the new version in a minute too quiet for the fast alarm', () => {
-    const quiet = alarms().HitsLambdaFunctionNewVersionQuietServerErrorsAlarm?.Properties;
-    expect(quiet?.Metrics.at(-1)).toMatchObject({
-      Expression: 'IF(requests < 50, errors, 0)',
-      ReturnData: true,
-    });
-    expect([quiet?.Threshold, quiet?.ComparisonOperator, quiet?.TreatMissingData]).toEqual([
-      0,
-      'GreaterThanThreshold',
-      'notBreaching',
-    ]);
-    expect(quiet?.AlarmName).toEqual({
-      'Fn::Sub': `canary-api-prod-hits-v\${HitsLambdaVersionDef.Version}-quiet-5xx`,
-    });
-  });
-
-  it('takes its thresholds from the settings', () => {
+  it('takes the alias error rate from the settings and the p99 floor from the judge', () => {
     const strict = functionAlarms({
       fn: hits,
       alias: 'live',
       metricsNamespace: 'CanaryApi',
-      settings: { ...settings, fastErrorRatePercent: 1, latencyP99Ms: 250 },
+      settings: { ...settings, aliasErrorRatePercent: 1 },
       names,
     });
-    expect(strict.HitsLambdaFunctionNewVersionServerErrorsAlarm?.Properties?.Threshold).toBe(1);
-    expect(strict.HitsLambdaFunctionAliasLatencyAlarm?.Properties?.Threshold).toBe(250);
+    expect(strict.HitsLambdaFunctionAliasErrorsAlarm?.Properties?.Threshold).toBe(1);
+    expect(strict.HitsLambdaFunctionAliasLatencyAlarm?.Properties?.Threshold).toBe(
+      JUDGE_SETTINGS.latencyP99Ms,
+    );
   });
 });
 

@@ -1,11 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { codeDeployServiceRole, deployHookPolicy } from '../../../../delivery/template/deploy-roles';
+import {
+  codeDeployServiceRole,
+  deployHookPolicy,
+  judgePolicy,
+} from '../../../../delivery/template/deploy-roles';
 import { hits } from './inputs';
 
 const input = {
   functions: [hits],
   hookFunctionIds: ['PreTrafficLambdaFunction', 'PostTrafficLambdaFunction'],
+  judgeFunctionId: 'JudgeLambdaFunction',
   applicationId: 'CanaryapiprodDeploymentApplication',
+  metricsNamespace: 'CanaryApi',
 };
 const statements = (policy: { PolicyDocument: { Statement: { Action: string | string[] }[] } }) =>
   policy.PolicyDocument.Statement;
@@ -36,5 +42,36 @@ describe('deployHookPolicy', () => {
       `deploymentgroup:\${CanaryapiprodDeploymentApplication}/*`,
     );
     expect(grantOf(list, 'codedeploy:PutLifecycleEventHookExecutionStatus')).toBe('*');
+  });
+});
+
+describe('the judge’s grants', () => {
+  it('let the pre-traffic hook start the judge and the post-traffic hook read its verdicts', () => {
+    const list = statements(deployHookPolicy(input).Properties as never) as {
+      Action: string;
+      Resource: unknown;
+    }[];
+    const invokes = list.filter((statement) => statement.Action === 'lambda:InvokeFunction');
+    expect(invokes.map((statement) => statement.Resource)).toContainEqual({
+      'Fn::GetAtt': ['JudgeLambdaFunction', 'Arn'],
+    });
+    expect(grantOf(list, 'cloudwatch:GetMetricData')).toBe('*');
+  });
+
+  it('let the judge publish under its own namespace only, read deployments and hand over to itself', () => {
+    const policy = judgePolicy(input).Properties;
+    expect(policy?.Roles).toEqual([{ Ref: 'JudgeRole' }]);
+    const list = statements(policy as never) as { Action: string; Resource: unknown; Condition?: unknown }[];
+    expect(list.find((statement) => statement.Action === 'cloudwatch:PutMetricData')?.Condition).toEqual({
+      StringEquals: { 'cloudwatch:namespace': 'CanaryApi/Judge' },
+    });
+    expect(grantOf(list, 'lambda:InvokeFunction')).toEqual({ 'Fn::GetAtt': ['JudgeLambdaFunction', 'Arn'] });
+    expect(JSON.stringify(grantOf(list, 'codedeploy:GetDeployment'))).toContain('deploymentgroup:');
+    expect(list.map((statement) => statement.Action).sort()).toEqual([
+      'cloudwatch:GetMetricData',
+      'cloudwatch:PutMetricData',
+      'codedeploy:GetDeployment',
+      'lambda:InvokeFunction',
+    ]);
   });
 });

@@ -13,18 +13,17 @@ describe('addDeliveryResources', () => {
     );
   });
 
-  it('gives each deployment group its own alarms and the stack-wide ones, never another function’s', () => {
-    const lists = addDeliveryResources(compiledTemplate(), deliveryInput());
+  it('gives each deployment group its judge and crash alarms only: no alarm that judges whatever version answers', () => {
+    const template = compiledTemplate();
+    const lists = addDeliveryResources(template, deliveryInput());
     expect(lists.hits).toEqual([
-      'ApiGateway5xxAlarm',
-      { name: 'canary-api-prod-synthetics-failed' },
-      'HitsLambdaFunctionNewVersionServerErrorsAlarm',
-      'HitsLambdaFunctionNewVersionQuietServerErrorsAlarm',
+      'HitsLambdaFunctionJudgeVerdictAlarm',
       'HitsLambdaFunctionNewVersionErrorsAlarm',
-      'HitsLambdaFunctionAliasErrorsAlarm',
-      'HitsLambdaFunctionAliasLatencyAlarm',
     ]);
     expect(JSON.stringify(lists.hello)).not.toContain('Hits');
+    // The alias-wide and stage-wide alarms still exist, for people.
+    for (const id of ['ApiGateway5xxAlarm', 'SyntheticsFailedAlarm', 'HitsLambdaFunctionAliasLatencyAlarm'])
+      expect(template.Resources[id]?.Type).toBe('AWS::CloudWatch::Alarm');
   });
 
   it('moves the stage out of the API deployment into an explicit stage', () => {

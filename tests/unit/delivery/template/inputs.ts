@@ -9,11 +9,8 @@ export const settings: DeliveryInput['settings'] = {
   syntheticsRuntime: 'syn-nodejs-5.4',
   canarySchedule: 'rate(1 minute)',
   apiGatewayCloudWatchRole: 'existing',
-  fastErrorRatePercent: 5,
-  fastMinimumRequests: 5,
-  quietRequestsPerMinute: 50,
+  judgeFunction: 'judge',
   aliasErrorRatePercent: 2,
-  latencyP99Ms: 1000,
   throttlingRateLimit: 500,
   throttlingBurstLimit: 1000,
   checkovSkips: {
@@ -49,6 +46,7 @@ export function deliveryInput(): DeliveryInput {
       { key: 'hits', name: 'canary-api-prod-hits', logicalId: 'HitsLambdaFunction' },
     ],
     hookFunctionIds: ['PreTrafficLambdaFunction', 'PostTrafficLambdaFunction'],
+    judgeFunctionId: 'JudgeLambdaFunction',
     settings,
   };
 }
