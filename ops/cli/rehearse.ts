@@ -7,18 +7,20 @@ import { parseArgs } from 'node:util';
 import { startEmbeddedDynamoDB } from '../../local/embedded-dynamodb';
 import { buildService, isGitRef } from '../rehearsal/build';
 import { simulate } from '../rehearsal/engine';
-import { type EnvelopeCell, envelope, envelopeTable } from '../rehearsal/envelope';
+import { ENVELOPE_RUNS, type EnvelopeCell, envelope } from '../rehearsal/envelope';
+import { envelopeTable } from '../rehearsal/envelope-table';
 import { expectedTraffic } from '../rehearsal/expected-traffic';
 import { FAULT_GRAMMAR, parseFault } from '../rehearsal/fault';
 import { markdownSummary } from '../rehearsal/markdown';
 import { measureBuilds } from '../rehearsal/measure-builds';
 import { renderReport } from '../rehearsal/report';
 import type { RehearsalSummary } from '../rehearsal/summary';
+import { verdictLine } from '../rehearsal/verdict-line';
 import { createView } from '../view';
 
 const USAGE = `npm run rehearse -- [--stage prod] [--baseline <git ref>] [--candidate <git ref>]
-  [--fault ${FAULT_GRAMMAR}] [--traffic <requests/s>] [--seed 1] [--ingestion-delay <s>]
-  [--envelope] [--json <file>] [--report rehearsal-report.html] [--markdown <file>]`;
+  [--fault ${FAULT_GRAMMAR}] [--noise <0..1>] [--traffic <requests/s>] [--seed 1] [--ingestion-delay <s>]
+  [--envelope] [--envelope-runs 200] [--json <file>] [--report rehearsal-report.html] [--markdown <file>]`;
 
 function fail(sentence: string): never {
   console.error(`${sentence}\nUsage: ${USAGE}`);
@@ -35,10 +37,12 @@ function parse() {
       baseline: { type: 'string', default: 'HEAD' },
       candidate: { type: 'string' },
       fault: { type: 'string', default: 'none' },
+      noise: { type: 'string', default: '0' },
       traffic: { type: 'string' },
       seed: { type: 'string', default: '1' },
       'ingestion-delay': { type: 'string' },
       envelope: { type: 'boolean', default: false },
+      'envelope-runs': { type: 'string', default: String(ENVELOPE_RUNS) },
       json: { type: 'string' },
       report: { type: 'string', default: 'rehearsal-report.html' },
       // The verdict and key figures in Markdown, e.g. $GITHUB_STEP_SUMMARY in a pull request's check.
@@ -64,6 +68,14 @@ const stage = String(values.stage);
 if (!/^[a-z0-9-]+$/.test(stage)) fail(`--stage must be a stage name like prod, not '${stage}'.`);
 const fault =
   parseFault(String(values.fault)) ?? fail(`--fault must be ${FAULT_GRAMMAR}, not '${values.fault}'.`);
+const noiseShare = Number(values.noise);
+if (!(values.noise?.trim() !== '' && noiseShare >= 0 && noiseShare <= 1))
+  fail(`--noise must be a share from 0 to 1 of requests both versions answer 5xx, not '${values.noise}'.`);
+const envelopeRuns = Number(values['envelope-runs']);
+if (!(Number.isInteger(envelopeRuns) && envelopeRuns >= 1 && envelopeRuns <= 10_000))
+  fail(
+    `--envelope-runs must be a whole number of runs per cell from 1 to 10000, not '${values['envelope-runs']}'.`,
+  );
 const traffic = values.traffic === undefined ? expectedTraffic(stage) : Number(values.traffic);
 if (!(traffic >= 0 && traffic <= 10_000))
   fail(`--traffic must be 0 to 10000 requests per second, not '${values.traffic}'.`);
@@ -100,6 +112,7 @@ for (const missing of plan.notSimulated) log(`not simulated: ${missing.alarm} ($
 const summary: RehearsalSummary = simulate(plan, calibration, {
   trafficPerSecond: traffic,
   fault,
+  noiseShare,
   seed,
   metricsNamespace,
   ...(ingestion !== undefined && {
@@ -111,8 +124,9 @@ const summary: RehearsalSummary = simulate(plan, calibration, {
 });
 
 const { byVersion } = summary.requests;
+log(verdictLine(summary));
 log(
-  `${summary.outcome}: ${summary.requests.total} requests at ${traffic}/s, ${summary.requests.failed} failed ` +
+  `${summary.outcome}: ${summary.requests.total} requests at ${traffic}/s${noiseShare > 0 ? ` with ${noiseShare} shared 5xx` : ''}, ${summary.requests.failed} failed ` +
     `(baseline ${byVersion.baseline.failed}/${byVersion.baseline.total}, candidate ${byVersion.candidate.failed}/${byVersion.candidate.total}); ` +
     `max candidate share ${Math.round(summary.maxCandidateShare * 100)}%` +
     (summary.timeToRollbackSeconds !== null
@@ -122,9 +136,10 @@ log(
 
 let cells: EnvelopeCell[] | undefined;
 if (values.envelope) {
-  cells = envelope(plan, calibration, metricsNamespace);
+  const envelopeStarted = performance.now();
+  cells = await envelope(plan, calibration, metricsNamespace, envelopeRuns);
   log(
-    `detection envelope of ${stage} (caught during the shift / runs, median time to rollback, failed requests):`,
+    `envelope of ${stage}, ${cells[0]?.runs} runs a cell in ${((performance.now() - envelopeStarted) / 1000).toFixed(0)} s: share rolled back (without candidate errors: falsely), median and p95 seconds from the first failed request:`,
   );
   for (const line of envelopeTable(cells)) console.log(`  ${line}`);
 }

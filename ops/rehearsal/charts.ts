@@ -1,6 +1,7 @@
 import * as vega from 'vega';
 import * as vegaLite from 'vega-lite';
 import type { EnvelopeCell } from './envelope';
+import { cellText, rightShare, rowOf } from './envelope-table';
 import type { RehearsalSummary } from './summary';
 
 /**
@@ -185,24 +186,23 @@ export async function timelineCharts(summary: RehearsalSummary): Promise<string[
   return Promise.all(charts.map(svg));
 }
 
-/** The detection envelope as a heatmap: time to rollback per fault and traffic, and what slipped. */
+/**
+ * The envelope as a heatmap coloured by how often each cell ended as it should (good releases promoted,
+ * bad ones rolled back): red is wrong, green right, so a cell where bad releases slip through is red,
+ * never blank. The label gives the figures of the table.
+ */
 export function envelopeHeatmap(cells: readonly EnvelopeCell[]): Promise<string> {
   const values = cells.map((cell) => ({
-    fault: cell.fault,
+    row: rowOf(cell),
     traffic: String(cell.trafficPerSecond),
-    seconds: cell.caught > 0 ? cell.medianSeconds : null,
-    label:
-      cell.caught > 0
-        ? `${cell.caught}/${cell.runs} · ${Math.round(cell.medianSeconds ?? 0)}s`
-        : cell.caughtAtFull > 0
-          ? 'at 100%'
-          : 'slips',
+    right: rightShare(cell),
+    label: cellText(cell),
   }));
-  const order = (field: 'fault' | 'traffic') => [...new Set(values.map((value) => value[field]))];
+  const order = (field: 'row' | 'traffic') => [...new Set(values.map((value) => value[field]))];
   return svg({
-    width: 560,
-    height: { step: 34 },
-    title: 'Detection envelope: caught during the shift (runs) · median time to rollback',
+    width: 640,
+    height: { step: 26 },
+    title: 'Envelope: share rolled back (good releases: falsely) · median and p95 seconds to rollback',
     data: { values },
     encoding: {
       x: {
@@ -212,10 +212,10 @@ export function envelopeHeatmap(cells: readonly EnvelopeCell[]): Promise<string>
         sort: order('traffic'),
       },
       y: {
-        field: 'fault',
+        field: 'row',
         type: 'ordinal',
-        title: 'fault injected into the candidate',
-        sort: order('fault'),
+        title: "candidate's added 5xx and the shared 5xx",
+        sort: order('row'),
       },
     },
     layer: [
@@ -223,16 +223,17 @@ export function envelopeHeatmap(cells: readonly EnvelopeCell[]): Promise<string>
         mark: 'rect',
         encoding: {
           color: {
-            field: 'seconds',
+            field: 'right',
             type: 'quantitative',
-            title: 'seconds',
-            scale: { scheme: 'yelloworangered', nice: true },
-            legend: { direction: 'vertical' },
+            title: 'ended as it should',
+            scale: { domain: [0, 1], scheme: 'redyellowgreen' },
+            legend: { direction: 'vertical', format: '.0%' },
           },
         },
       },
-      { mark: { type: 'text', fontSize: 10 }, encoding: { text: { field: 'label' } } },
+      { mark: { type: 'text', fontSize: 9 }, encoding: { text: { field: 'label' } } },
     ],
-    config: { view: { stroke: null }, axis: { domain: false } },
+    // Row labels such as "errors=0.05 noise=0.005" must not be cut at Vega's default 180 px.
+    config: { view: { stroke: null }, axis: { domain: false, labelLimit: 320 } },
   });
 }

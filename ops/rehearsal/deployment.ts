@@ -19,6 +19,8 @@ export interface DeploymentContext {
   /** The post-traffic hook's failures, judged at the moment it runs. */
   postTrafficFailures: (fn: RehearsedFunction) => string[];
   note: (kind: 'phase' | 'weights', message: string) => void;
+  /** Called when traffic starts to shift, once BeforeAllowTraffic has passed: the judge starts then. */
+  shifting?: (deployment: FunctionDeployment) => void;
   /** Called once when this deployment fails: CloudFormation then rolls back the other groups. */
   failed: (deployment: FunctionDeployment, reason: string) => void;
 }
@@ -64,6 +66,7 @@ export class FunctionDeployment {
     const { clock, steps } = this.context;
     this.phase = 'shifting';
     const start = clock.now();
+    this.context.shifting?.(this);
     steps.forEach((step, index) => {
       clock.at(start + step.atSeconds * 1000, () => this.inProgress && this.moveTo(start, index));
     });

@@ -1,15 +1,17 @@
+import { VERDICT_METRIC, verdictNamespace } from '../../delivery/judge/observe';
 import type { DeployViewState } from '../view';
 import type { Calibration, Version } from './calibration';
 import { VirtualClock } from './clock';
 import { type AlarmState, alarmState, evaluationIntervalMs, MetricStore } from './cloudwatch';
 import { FunctionDeployment } from './deployment';
 import { describeFault, type Fault } from './fault';
+import { RehearsedJudge } from './judge-look';
 import type { RehearsalPlan, RehearsedFunction } from './plan';
 import { Random } from './random';
 import { Recorder } from './recorder';
 import type { Assumptions, Outcome, RehearsalEvent, RehearsalSummary } from './summary';
 import { failedChecks } from './synthetic-checks';
-import { TrafficSimulator } from './traffic';
+import { TrafficSimulator, VERSION_IDS } from './traffic';
 
 /**
  * One rehearsed deployment, entirely on simulated time: every function's CodeDeploy deployment (its
@@ -44,6 +46,8 @@ export function defaultAssumptions(metricsNamespace: string): Assumptions {
       'AWS/Lambda': 60,
       'AWS/ApiGateway': 60,
       CloudWatchSynthetics: 10,
+      // The judge's verdicts come by PutMetricData, not through the logs: readable sooner.
+      [verdictNamespace(metricsNamespace)]: 2,
     },
     alarmReactionSeconds: 5,
     nominalLatencyMs: 20,
@@ -65,7 +69,16 @@ export function simulate(
   calibration: Calibration,
   options: SimulationOptions,
 ): RehearsalSummary {
-  const assumptions = { ...defaultAssumptions(options.metricsNamespace), ...options.assumptions };
+  const defaults = defaultAssumptions(options.metricsNamespace);
+  // A delay given for one namespace keeps the others' defaults (`--ingestion-delay` names only ours).
+  const assumptions = {
+    ...defaults,
+    ...options.assumptions,
+    ingestionDelaySeconds: {
+      ...defaults.ingestionDelaySeconds,
+      ...options.assumptions?.ingestionDelaySeconds,
+    },
+  };
   const clock = new VirtualClock();
   const random = new Random(options.seed);
   const noiseShare = options.noiseShare ?? 0;
@@ -94,10 +107,20 @@ export function simulate(
         clock,
         steps: plan.steps,
         hookMs: assumptions.hookSeconds * 1000,
-        preTrafficFailures: (target) => calibration.preTraffic[target.key] ?? [],
-        postTrafficFailures: (target) =>
-          failedChecks(traffic, calibration, [target], () => 'candidate', clock.now()),
+        preTrafficFailures: (target) => [
+          ...(calibration.preTraffic[target.key] ?? []),
+          ...noisyPreTrafficChecks(target),
+        ],
+        // AfterAllowTraffic also reads the judge's verdicts (delivery/judge/hooks.ts): one found in the
+        // last looks fails the deployment before the alarm could.
+        postTrafficFailures: (target) => [
+          ...failedChecks(traffic, calibration, [target], () => 'candidate', clock.now()),
+          ...(judges.get(target)?.reason
+            ? ['the judge found the new version worse than the one it replaces']
+            : []),
+        ],
         note: (kind, message) => recorder.emit(kind, message),
+        shifting: (deployment) => startJudge(deployment),
         failed: (failing, reason) => {
           if (stackFailedAt !== undefined) return;
           stackFailedAt = clock.now();
@@ -108,6 +131,55 @@ export function simulate(
       }),
   );
   const active = () => deployments.some((deployment) => deployment.inProgress);
+
+  // The pre-traffic hook invokes the candidate directly, so the shared noise reaches it too: a check
+  // fails on it only when all 3 attempts answer 5xx (delivery/smoke-checks.ts, judgeCheck).
+  function noisyPreTrafficChecks(target: RehearsedFunction): string[] {
+    const checks = calibration.behaviour.candidate[target.key]?.checks ?? [];
+    return checks.flatMap((check) =>
+      random.chance(noiseShare ** 3) ? [`${check.name}: 5xx on 3 of 3 attempts (shared noise)`] : [],
+    );
+  }
+
+  // Each function's judge, started when its traffic starts to shift (as the pre-traffic hook starts it),
+  // looking every 10 s until its deployment ends and publishing each verdict for its alarm.
+  const judges = new Map<RehearsedFunction, RehearsedJudge>();
+  function startJudge(deployment: FunctionDeployment) {
+    const { fn } = deployment;
+    const judge = new RehearsedJudge(
+      {
+        deploymentId: `rehearsal-${fn.key}`,
+        functionName: fn.name,
+        alias: plan.alias,
+        baselineVersion: VERSION_IDS.baseline,
+        candidateVersion: VERSION_IDS.candidate,
+        startedAt: startMs,
+      },
+      options.metricsNamespace,
+      store,
+    );
+    judges.set(fn, judge);
+    const verdict = { FunctionName: fn.name };
+    clock.every(
+      TICK_MS,
+      clock.now(),
+      () => {
+        const at = clock.now() + startMs;
+        const known = judge.reason !== undefined;
+        const worse = judge.look(at);
+        if (worse && !known)
+          recorder.emit('phase', `${fn.key}: the judge finds the candidate worse (${judge.reason})`);
+        store.put(
+          verdictNamespace(options.metricsNamespace),
+          VERDICT_METRIC.name,
+          verdict,
+          worse ? 1 : 0,
+          at,
+        );
+      },
+      () => deployment.inProgress,
+    );
+  }
   const weightOf = (fn: RehearsedFunction) =>
     deployments.find((deployment) => deployment.fn === fn)?.weight ?? 0;
 

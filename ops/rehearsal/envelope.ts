@@ -1,93 +1,148 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import type { Calibration } from './calibration';
 import { simulate } from './engine';
-import { describeFault, type Fault } from './fault';
 import type { RehearsalPlan } from './plan';
 
 /**
- * The detection envelope: for a grid of fault sizes and traffic rates, whether the stage's alarms
- * catch a bad release while traffic shifts, how fast, and how many user requests failed meanwhile.
- * Each cell is several seeded rehearsals, because at low traffic whether an alarm sees enough
- * requests is itself a matter of chance.
+ * The envelope: for a grid of traffic, candidate 5xx and 5xx both versions share, how often the
+ * deployment rolls back and how fast. It is measured both ways: cells with no candidate error are good
+ * releases (every rollback there is a false one); the others are bad releases. Each cell is many seeded
+ * rehearsals, each with its own random phase against CloudWatch's minute.
  */
 
-export const ENVELOPE_FAULTS: readonly Fault[] = [
-  { kind: 'errors', share: 1 },
-  { kind: 'errors', share: 0.5 },
-  { kind: 'errors', share: 0.2 },
-  { kind: 'errors', share: 0.05 },
-  { kind: 'errors', share: 0.01 },
-  { kind: 'latency', ms: 2000 },
-  { kind: 'latency', ms: 500 },
-];
-export const ENVELOPE_TRAFFIC: readonly number[] = [0.1, 1, 10, 100, 1000];
-
 export interface EnvelopeCell {
-  fault: string;
   trafficPerSecond: number;
+  /** The 5xx share the candidate adds (its fault). */
+  errorShare: number;
+  /** The 5xx share both versions answer (noise). */
+  noiseShare: number;
   runs: number;
-  /** Runs in which the release was rolled back before it had all the traffic. */
-  caught: number;
-  /** Runs in which it reached 100 % and was rolled back only then (post-traffic hook, late alarm). */
-  caughtAtFull: number;
-  /** Median time to rollback of the caught runs, in simulated seconds. */
-  medianSeconds: number | null;
-  /** Median failed user requests, over all runs (a release that slipped through fails until found). */
+  /** Runs stopped before the deployment completed: an alarm, a hook, or the stack's rollback. */
+  rolledBack: number;
+  promoted: number;
+  /** From the first request the fault failed to the traffic back on the baseline, over rolled-back runs. */
+  medianSecondsToRollback: number | null;
+  p95SecondsToRollback: number | null;
+  /** Users' failed requests (either version), median over all runs. */
   medianFailedRequests: number;
 }
 
-const median = (values: readonly number[]) =>
-  values.length === 0 ? null : ([...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number);
+export interface EnvelopeSpec {
+  trafficPerSecond: number;
+  errorShare: number;
+  noiseShare: number;
+}
 
-export function envelope(
+export const ENVELOPE_TRAFFIC: readonly number[] = [1, 10, 100, 1000];
+export const ENVELOPE_ERRORS: readonly number[] = [0, 0.05, 0.2, 0.5];
+export const ENVELOPE_NOISE: readonly number[] = [0, 0.001, 0.005];
+/** A baseline in a partial outage: the candidate no worse, the fix-forward case. */
+export const BASELINE_OUTAGE = { errorShare: 0, noiseShare: 0.05 } as const;
+export const ENVELOPE_RUNS = 200;
+
+export function envelopeSpecs(traffic: readonly number[] = ENVELOPE_TRAFFIC): EnvelopeSpec[] {
+  return traffic.flatMap((trafficPerSecond) => [
+    ...ENVELOPE_ERRORS.flatMap((errorShare) =>
+      ENVELOPE_NOISE.map((noiseShare) => ({ trafficPerSecond, errorShare, noiseShare })),
+    ),
+    { trafficPerSecond, ...BASELINE_OUTAGE },
+  ]);
+}
+
+const quantile = (sorted: readonly number[], q: number) =>
+  sorted.length === 0 ? null : (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number);
+
+/** One cell, in this thread: `runs` seeded rehearsals. */
+export function envelopeCell(
   plan: RehearsalPlan,
   calibration: Calibration,
   metricsNamespace: string,
-  runs = 5,
-  faults: readonly Fault[] = ENVELOPE_FAULTS,
-  traffic: readonly number[] = ENVELOPE_TRAFFIC,
-): EnvelopeCell[] {
-  return faults.flatMap((fault) =>
-    traffic.map((trafficPerSecond) => {
-      const summaries = Array.from({ length: runs }, (_, seed) =>
-        simulate(plan, calibration, { trafficPerSecond, fault, seed: seed + 1, metricsNamespace }),
-      );
-      const caught = summaries.filter((summary) => summary.outcome !== 'promoted');
-      const duringShift = caught.filter((summary) => summary.maxCandidateShare < 1);
-      return {
-        fault: describeFault(fault),
-        trafficPerSecond,
-        runs,
-        caught: duringShift.length,
-        caughtAtFull: caught.length - duringShift.length,
-        medianSeconds: median(caught.flatMap((summary) => summary.timeToRollbackSeconds ?? [])),
-        medianFailedRequests: median(summaries.map((summary) => summary.requests.failed)) ?? 0,
-      };
-    }),
-  );
+  spec: EnvelopeSpec,
+  runs: number,
+): EnvelopeCell {
+  const { trafficPerSecond, errorShare, noiseShare } = spec;
+  const fault =
+    errorShare > 0 ? ({ kind: 'errors', share: errorShare } as const) : ({ kind: 'none' } as const);
+  const times: number[] = [];
+  const failed: number[] = [];
+  let rolledBack = 0;
+  for (let seed = 1; seed <= runs; seed++) {
+    const summary = simulate(plan, calibration, {
+      trafficPerSecond,
+      fault,
+      noiseShare,
+      seed,
+      metricsNamespace,
+    });
+    failed.push(summary.requests.failed);
+    if (summary.outcome === 'promoted') continue;
+    rolledBack++;
+    if (summary.timeToRollbackSeconds !== null) times.push(summary.timeToRollbackSeconds);
+  }
+  times.sort((a, b) => a - b);
+  failed.sort((a, b) => a - b);
+  return {
+    ...spec,
+    runs,
+    rolledBack,
+    promoted: runs - rolledBack,
+    medianSecondsToRollback: quantile(times, 0.5),
+    p95SecondsToRollback: quantile(times, 0.95),
+    medianFailedRequests: quantile(failed, 0.5) ?? 0,
+  };
 }
 
-/** The envelope as a table for a terminal: one row per fault, one column per traffic rate. */
-export function envelopeTable(cells: readonly EnvelopeCell[]): string[] {
-  const traffic = [...new Set(cells.map((cell) => cell.trafficPerSecond))];
-  const faults = [...new Set(cells.map((cell) => cell.fault))];
-  const cellText = (cell: EnvelopeCell | undefined) => {
-    if (!cell) return '';
-    const time = cell.medianSeconds === null ? '' : ` ${Math.round(cell.medianSeconds)}s`;
-    const late = cell.caughtAtFull > 0 ? ` +${cell.caughtAtFull} at 100%` : '';
-    const slipped = cell.runs - cell.caught - cell.caughtAtFull;
-    if (cell.caught === 0 && cell.caughtAtFull === 0)
-      return `slips through, ${cell.medianFailedRequests} failed`;
-    return `${cell.caught}/${cell.runs}${time}${late}${slipped ? ` ${slipped} slip` : ''}, ${cell.medianFailedRequests} failed`;
-  };
-  const rows = [
-    ['fault \\ requests/s', ...traffic.map(String)],
-    ...faults.map((fault) => [
-      fault,
-      ...traffic.map((rate) =>
-        cellText(cells.find((cell) => cell.fault === fault && cell.trafficPerSecond === rate)),
-      ),
-    ]),
-  ];
-  const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0))) ?? [];
-  return rows.map((row) => row.map((text, column) => text.padEnd(widths[column] ?? 0)).join('  '));
+/**
+ * Every cell, spread over worker threads (one per core, two at most on the machines this runs on) that
+ * each take the next cell when done: the cells cost from milliseconds to seconds, so no fixed split
+ * would keep both busy. Same seeds, same cells, whatever the split.
+ */
+export async function envelope(
+  plan: RehearsalPlan,
+  calibration: Calibration,
+  metricsNamespace: string,
+  runs = ENVELOPE_RUNS,
+  specs: readonly EnvelopeSpec[] = envelopeSpecs(),
+): Promise<EnvelopeCell[]> {
+  const cells: EnvelopeCell[] = new Array(specs.length);
+  let next = 0;
+  const threads = Math.max(1, Math.min(availableParallelism(), specs.length));
+  await Promise.all(
+    Array.from({ length: threads }, async () => {
+      const worker = new Worker(WORKER_BOOTSTRAP, {
+        eval: true,
+        workerData: { plan, calibration, metricsNamespace, runs, script: WORKER_SCRIPT },
+      });
+      try {
+        for (let index = next++; index < specs.length; index = next++) {
+          const spec = specs[index] as EnvelopeSpec;
+          worker.postMessage(spec);
+          const [cell] = (await onceMessage(worker)) as [EnvelopeCell];
+          cells[index] = cell;
+        }
+      } finally {
+        await worker.terminate();
+      }
+    }),
+  );
+  return cells;
+}
+
+/** The worker is TypeScript like the rest: the thread registers tsx's loader before it imports it. */
+const WORKER_SCRIPT = new URL('./envelope-worker.ts', import.meta.url).href;
+const WORKER_BOOTSTRAP = `
+const { workerData } = require('node:worker_threads');
+import('tsx/esm/api').then(({ register }) => { register(); return import(workerData.script); });
+`;
+
+function onceMessage(worker: Worker): Promise<unknown[]> {
+  return new Promise((resolve, reject) => {
+    const failed = (error: Error) => reject(error);
+    worker.once('error', failed);
+    worker.once('message', (message) => {
+      worker.off('error', failed);
+      resolve([message]);
+    });
+  });
 }

@@ -1,10 +1,5 @@
 import type { RehearsalSummary } from './summary';
-
-const VERDICT: Record<RehearsalSummary['outcome'], string> = {
-  promoted: '✅ promoted: no alarm fired and every hook passed',
-  rolled_back: '❌ rolled back: an alarm or the post-traffic hook stopped the release',
-  hook_failed: '❌ stopped before any user request: the pre-traffic hook failed',
-};
+import { verdictLine } from './verdict-line';
 
 const percent = (share: number) => `${Math.round(share * 100)} %`;
 const ratio = ({ failed, total }: { failed: number; total: number }) => `${failed} of ${total}`;
@@ -17,7 +12,7 @@ export function markdownSummary(summary: RehearsalSummary, title = 'Rehearsal'):
   const { byVersion } = summary.requests;
   const fired = summary.alarms.filter((alarm) => alarm.transitions.some((t) => t.to === 'ALARM'));
   const lines = [
-    `## ${title}: ${VERDICT[summary.outcome]}`,
+    `## ${title}: ${verdictLine(summary)}`,
     '',
     `${summary.config} at ${summary.trafficPerSecond} requests/s, fault \`${summary.fault}\`, seed ${summary.seed}; the stack ends ${summary.stack}.`,
     '',

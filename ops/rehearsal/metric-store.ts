@@ -141,6 +141,11 @@ export class MetricStore {
     if (count > 0) this.series(namespace, name, dimensions).add(value, at, count);
   }
 
+  /** Datapoints of `namespace` timestamped before this time have all reached CloudWatch by `now`. */
+  arrivedBefore(namespace: string, now: number): number {
+    return now - this.visibleAfterMs(namespace);
+  }
+
   /** The datapoints of one series timestamped in [from, to) that have reached CloudWatch by `now`. */
   aggregate(
     namespace: string,

@@ -1,4 +1,5 @@
 import { functionKey } from '../../delivery/function-key';
+import { VERDICT_METRIC, verdictNamespace } from '../../delivery/judge/observe';
 import type { AlarmDefinition, Dimensions, MetricQuery } from './cloudwatch';
 
 /**
@@ -212,6 +213,7 @@ export function planFromTemplate(template: Template, context: PlanContext): Rehe
       ({ metric }) =>
         metric &&
         metric.namespace !== metricsNamespace &&
+        !(metric.namespace === verdictNamespace(metricsNamespace) && metric.name === VERDICT_METRIC.name) &&
         !SIMULATED[metric.namespace]?.includes(metric.name),
     )?.metric;
     if (unknown) {

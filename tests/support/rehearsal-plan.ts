@@ -3,85 +3,57 @@ import type { AlarmDefinition } from '../../ops/rehearsal/cloudwatch';
 import { type RehearsalPlan, trafficSteps } from '../../ops/rehearsal/plan';
 
 /**
- * A small prod-like plan, written out by hand with the alarms delivery/template builds (fast and quiet
- * 5xx of the new version, the Synthetics canary), and a calibration in which both versions answer
- * every request and check correctly: the engine's tests change one thing at a time from here.
+ * A small prod-like plan, written out by hand with the two alarms each deployment group watches as
+ * delivery/template builds them (the judge's verdict and the new version's Lambda errors; plan.test.ts
+ * checks them against the template), and a calibration in which both versions answer every request
+ * and check correctly: the engine's tests change one thing at a time from here.
  */
 
 const NAMESPACE = 'CanaryApi';
 
-function newVersionMetric(name: string, metric: string, periodSeconds: number) {
-  return {
-    namespace: NAMESPACE,
-    name: metric,
-    dimensions: { FunctionName: name, Resource: `${name}:live`, ExecutedVersion: '2' },
-    stat: 'Sum',
-    periodSeconds,
-  };
-}
-
-function fiveXxAlarms(key: string): AlarmDefinition[] {
+/** What the plan makes of delivery/template/alarms.ts's `judge` and `errors` alarms for one function. */
+export function groupAlarms(key: string): AlarmDefinition[] {
   const name = `canary-api-prod-${key}`;
+  const single = (alarmName: string, metric: NonNullable<AlarmDefinition['queries'][number]['metric']>) => ({
+    name: alarmName,
+    queries: [{ id: 'm1', returnData: true, metric }],
+    threshold: 0,
+    comparison: 'GreaterThanThreshold' as const,
+    treatMissingData: 'notBreaching' as const,
+  });
   return [
     {
-      name: `${name}-v2-fast-5xx`,
-      queries: [
-        { id: 'errors', returnData: false, metric: newVersionMetric(name, 'ServerErrors', 10) },
-        { id: 'requests', returnData: false, metric: newVersionMetric(name, 'Requests', 10) },
-        { id: 'rate', returnData: true, expression: 'IF(requests >= 5, 100 * errors / requests, 0)' },
-      ],
+      ...single(`${name}-judge`, {
+        namespace: `${NAMESPACE}/Judge`,
+        name: 'Verdict',
+        dimensions: { FunctionName: name },
+        stat: 'Maximum',
+        periodSeconds: 10,
+      }),
       periodSeconds: 10,
-      evaluationPeriods: 6,
-      datapointsToAlarm: 2,
-      threshold: 5,
-      comparison: 'GreaterThanThreshold',
-      treatMissingData: 'notBreaching',
+      evaluationPeriods: 3,
+      datapointsToAlarm: 1,
     },
     {
-      name: `${name}-v2-quiet-5xx`,
-      queries: [
-        { id: 'errors', returnData: false, metric: newVersionMetric(name, 'ServerErrors', 60) },
-        { id: 'requests', returnData: false, metric: newVersionMetric(name, 'Requests', 60) },
-        { id: 'quiet', returnData: true, expression: 'IF(requests < 50, errors, 0)' },
-      ],
+      ...single(`${name}-v2-errors`, {
+        namespace: 'AWS/Lambda',
+        name: 'Errors',
+        dimensions: { FunctionName: name, Resource: `${name}:live`, ExecutedVersion: '2' },
+        stat: 'Sum',
+        periodSeconds: 60,
+      }),
       periodSeconds: 60,
-      evaluationPeriods: 2,
+      evaluationPeriods: 1,
       datapointsToAlarm: 1,
-      threshold: 0,
-      comparison: 'GreaterThanThreshold',
-      treatMissingData: 'notBreaching',
     },
   ];
 }
-
-const CANARY_ALARM: AlarmDefinition = {
-  name: 'canary-api-prod-synthetics-failed',
-  queries: [
-    {
-      id: 'm1',
-      returnData: true,
-      metric: {
-        namespace: 'CloudWatchSynthetics',
-        name: 'SuccessPercent',
-        dimensions: { CanaryName: 'canary-api-prod' },
-        stat: 'Minimum',
-        periodSeconds: 60,
-      },
-    },
-  ],
-  periodSeconds: 60,
-  evaluationPeriods: 1,
-  datapointsToAlarm: 1,
-  threshold: 100,
-  comparison: 'LessThanThreshold',
-  treatMissingData: 'notBreaching',
-};
 
 export function testPlan(config = 'CodeDeployDefault.LambdaCanary10Percent5Minutes'): RehearsalPlan {
   const functions = ['hello', 'hits'].map((key) => ({
     key,
     name: `canary-api-prod-${key}`,
-    alarms: [...fiveXxAlarms(key).map((alarm) => alarm.name), CANARY_ALARM.name],
+    alarms: groupAlarms(key).map((alarm) => alarm.name),
     preTrafficHook: true,
     postTrafficHook: true,
   }));
@@ -90,10 +62,11 @@ export function testPlan(config = 'CodeDeployDefault.LambdaCanary10Percent5Minut
     steps: trafficSteps(config),
     alias: 'live',
     functions,
-    alarms: [...functions.flatMap((fn) => fiveXxAlarms(fn.key)), CANARY_ALARM],
+    alarms: functions.flatMap((fn) => groupAlarms(fn.key)),
     notSimulated: [],
     apiName: 'prod-canary-api',
     stageName: 'prod',
+    // The canary still runs (its checks are requests too); no deployment group watches its alarm.
     canaryName: 'canary-api-prod',
     canaryIntervalMs: 60_000,
   };

@@ -10,7 +10,7 @@ export function rolledBackSummary(): RehearsalSummary {
       requests: { baseline: 45, candidate: canary ? 5 : 0 },
       failed: { baseline: 0, candidate: canary ? 3 : 0 },
       p99Ms: canary ? 40 : 20,
-      alarmsInAlarm: simulatedSeconds >= 30 ? ['canary-api-prod-hits-v2-fast-5xx'] : [],
+      alarmsInAlarm: simulatedSeconds >= 30 ? ['canary-api-prod-hits-judge'] : [],
     };
   });
   return {
@@ -19,6 +19,7 @@ export function rolledBackSummary(): RehearsalSummary {
     config: 'CodeDeployDefault.LambdaCanary10Percent5Minutes',
     fault: 'errors=0.5',
     trafficPerSecond: 50,
+    noiseShare: 0,
     seed: 1,
     assumptions: {
       ingestionDelaySeconds: { CanaryApi: 10, 'AWS/Lambda': 60 },
@@ -30,14 +31,14 @@ export function rolledBackSummary(): RehearsalSummary {
       {
         key: 'hello',
         outcome: 'rolled_back_by_stack',
-        reason: 'hits: canary-api-prod-hits-v2-fast-5xx in ALARM',
+        reason: 'hits: canary-api-prod-hits-judge in ALARM',
         endedAtSeconds: 35,
         requests: { baseline: { total: 150, failed: 0 }, candidate: { total: 7, failed: 4 } },
       },
       {
         key: 'hits',
         outcome: 'rolled_back',
-        reason: 'canary-api-prod-hits-v2-fast-5xx in ALARM',
+        reason: 'canary-api-prod-hits-judge in ALARM',
         endedAtSeconds: 35,
         requests: { baseline: { total: 165, failed: 0 }, candidate: { total: 8, failed: 5 } },
       },
@@ -52,7 +53,7 @@ export function rolledBackSummary(): RehearsalSummary {
     hookFailures: [],
     alarms: [
       {
-        name: 'canary-api-prod-hits-v2-fast-5xx',
+        name: 'canary-api-prod-hits-judge',
         transitions: [
           { simulatedSeconds: 30, from: 'OK', to: 'ALARM' },
           { simulatedSeconds: 50, from: 'ALARM', to: 'OK' },
@@ -69,7 +70,13 @@ export function rolledBackSummary(): RehearsalSummary {
         message: 'hits: BeforeAllowTraffic, smoke checks against the candidate version',
       },
       { simulatedSeconds: 5, kind: 'weights', message: 'hits: candidate 10% of the traffic (step 1 of 2)' },
-      { simulatedSeconds: 30, kind: 'alarm', message: 'canary-api-prod-hits-v2-fast-5xx: OK -> ALARM' },
+      {
+        simulatedSeconds: 25,
+        kind: 'phase',
+        message:
+          'hits: the judge finds the candidate worse (5xx: candidate 4/6 (66.7 %) against baseline 0/110 (0.00 %); P(worse by the minimum effect) = 1.00000)',
+      },
+      { simulatedSeconds: 30, kind: 'alarm', message: 'canary-api-prod-hits-judge: OK -> ALARM' },
       { simulatedSeconds: 35, kind: 'phase', message: 'hits: <script>alert(1)</script> in ALARM' },
     ],
     measured: {

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { scheduleIntervalMs, trafficSteps } from '../../../../ops/rehearsal/plan';
+import { functionAlarms } from '../../../../delivery/template/alarms';
+import { DEPLOYMENT_GROUP_ALARMS, functionAlarmId, stageNames } from '../../../../delivery/template/names';
+import type { DeliverySettings, GradualFunction } from '../../../../delivery/template/types';
+import {
+  planFromTemplate,
+  scheduleIntervalMs,
+  type Template,
+  trafficSteps,
+} from '../../../../ops/rehearsal/plan';
+import { groupAlarms, TEST_NAMESPACE, testPlan } from '../../../support/rehearsal-plan';
 
 describe('trafficSteps', () => {
   it('shifts everything at once for AllAtOnce', () => {
@@ -34,5 +43,75 @@ describe('scheduleIntervalMs', () => {
       60_000, 600_000, 3_600_000,
     ]);
     expect(() => scheduleIntervalMs('cron(0 * * * ? *)')).toThrow(/not one the rehearsal understands/);
+  });
+});
+
+describe('planFromTemplate', () => {
+  const hits: GradualFunction = {
+    key: 'hits',
+    name: 'canary-api-prod-hits',
+    logicalId: 'HitsLambdaFunction',
+    versionLogicalId: 'HitsLambdaVersionDef',
+  };
+  /** One function's resources as delivery/template and the canary plugin leave them, nothing else. */
+  function template(): Template {
+    const alarms = functionAlarms({
+      fn: hits,
+      alias: 'live',
+      metricsNamespace: TEST_NAMESPACE,
+      settings: { aliasErrorRatePercent: 2 } as DeliverySettings,
+      names: stageNames('canary-api', 'prod'),
+    });
+    return {
+      Resources: {
+        ...(alarms as Template['Resources']),
+        HitsLambdaFunction: { Type: 'AWS::Lambda::Function', Properties: { FunctionName: hits.name } },
+        HitsLambdaVersionDef: { Type: 'AWS::Lambda::Version', Properties: {} },
+        HitsLambdaFunctionDeploymentGroup: {
+          Type: 'AWS::CodeDeploy::DeploymentGroup',
+          Properties: {
+            DeploymentConfigName: 'CodeDeployDefault.LambdaCanary10Percent5Minutes',
+            // The canary plugin's shape: each watched alarm by Ref to its logical ID.
+            AlarmConfiguration: {
+              Alarms: DEPLOYMENT_GROUP_ALARMS.map((alarm) => ({
+                Name: { Ref: functionAlarmId(hits, alarm) },
+              })),
+            },
+          },
+        },
+        HitsLambdaFunctionAliaslive: {
+          Type: 'AWS::Lambda::Alias',
+          Properties: { FunctionName: { Ref: 'HitsLambdaFunction' }, Name: 'live' },
+          UpdatePolicy: {
+            CodeDeployLambdaAliasUpdate: {
+              DeploymentGroupName: { Ref: 'HitsLambdaFunctionDeploymentGroup' },
+              BeforeAllowTrafficHook: { Ref: 'PreTrafficLambdaFunction' },
+              AfterAllowTrafficHook: { Ref: 'PostTrafficLambdaFunction' },
+            },
+          },
+        },
+      },
+    };
+  }
+
+  it('simulates the two alarms a deployment group watches, the judge’s verdict among them', () => {
+    const plan = planFromTemplate(template(), {
+      candidateVersion: '2',
+      metricsNamespace: TEST_NAMESPACE,
+      functionNamePrefix: 'canary-api-prod-',
+    });
+    expect(plan.notSimulated).toEqual([]);
+    expect(plan.functions).toEqual([
+      {
+        key: 'hits',
+        name: 'canary-api-prod-hits',
+        alarms: ['canary-api-prod-hits-judge', 'canary-api-prod-hits-v2-errors'],
+        preTrafficHook: true,
+        postTrafficHook: true,
+      },
+    ]);
+    // The engine's tests run on a hand-made plan: its alarms are these, to the last field.
+    expect(plan.alarms).toEqual(groupAlarms('hits'));
+    expect(testPlan().alarms.filter((alarm) => alarm.name.includes('-hits-'))).toEqual(plan.alarms);
   });
 });
