@@ -146,3 +146,23 @@ export function apiErrorRateAlarm(names: StageNames, stage: string): Resource {
     ComparisonOperator: 'GreaterThanThreshold',
   });
 }
+
+/**
+ * The judge's own failures (crashes, timeouts), for people: a judge that fails leaves its deployment to
+ * the post-traffic hook's check for silence, and someone should know why deployments fail that way.
+ */
+export function judgeErrorsAlarm(names: StageNames, judgeFunctionId: string): Resource {
+  return alarm({
+    AlarmName: names.alarm('judge-errors'),
+    AlarmDescription:
+      'The judge (delivery/judge) crashed or timed out: deployments it should have watched fail at their post-traffic hook.',
+    Namespace: 'AWS/Lambda',
+    MetricName: 'Errors',
+    Dimensions: [{ Name: 'FunctionName', Value: { Ref: judgeFunctionId } }],
+    Statistic: 'Sum',
+    Period: 60,
+    EvaluationPeriods: 1,
+    Threshold: 0,
+    ComparisonOperator: 'GreaterThanThreshold',
+  });
+}

@@ -1,4 +1,4 @@
-import { apiErrorRateAlarm, functionAlarms } from './alarms';
+import { apiErrorRateAlarm, functionAlarms, judgeErrorsAlarm } from './alarms';
 import { apiDeploymentId, apiStage, cloudWatchRoleMode, dropEmptyApiPolicy, tagRestApi } from './api-stage';
 import { dashboard } from './dashboard';
 import { orderAliasUpdates } from './deploy-order';
@@ -88,7 +88,7 @@ export function addDeliveryResources(template: Template, input: DeliveryInput): 
   addGatewayResponses(template, deploymentId);
   const board = dashboard({
     functions: withAlarms,
-    stackAlarmIds: [STAGE_IDS.api5xxAlarm, STAGE_IDS.canaryAlarm],
+    stackAlarmIds: [STAGE_IDS.api5xxAlarm, STAGE_IDS.canaryAlarm, STAGE_IDS.judgeErrorsAlarm],
     alias,
     metricsNamespace,
     stage,
@@ -104,7 +104,10 @@ export function addDeliveryResources(template: Template, input: DeliveryInput): 
   Object.assign(
     template.Resources,
     apiStage({ stage, names, deploymentId, ...settings, cloudWatchRole: cloudWatchRoleMode(settings) }),
-    { [STAGE_IDS.api5xxAlarm]: apiErrorRateAlarm(names, stage) },
+    {
+      [STAGE_IDS.api5xxAlarm]: apiErrorRateAlarm(names, stage),
+      [STAGE_IDS.judgeErrorsAlarm]: judgeErrorsAlarm(names, input.judgeFunctionId),
+    },
     canary.resources,
     board.resources,
     {

@@ -20,6 +20,7 @@ export const STAGE_IDS = {
   apiLoggingRole: 'ApiGatewayLoggingRole',
   accessLogGroup: 'ApiAccessLogGroup',
   api5xxAlarm: 'ApiGateway5xxAlarm',
+  judgeErrorsAlarm: 'JudgeErrorsAlarm',
   canary: 'SyntheticsCanary',
   canaryRole: 'SyntheticsCanaryRole',
   canaryBucket: 'SyntheticsArtifactsBucket',

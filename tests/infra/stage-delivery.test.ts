@@ -129,6 +129,10 @@ describe.each(Object.keys(STAGES) as Stage[])('the %s template', (stage) => {
       },
     );
     expect(resource('JudgePolicy').Properties.Roles).toEqual([{ Ref: 'JudgeRole' }]);
+    // Its own failures page people; no deployment group watches them.
+    expect(resource('JudgeErrorsAlarm').Properties.Dimensions).toEqual([
+      { Name: 'FunctionName', Value: { Ref: 'JudgeLambdaFunction' } },
+    ]);
     // The judge is deployed at once, like the hooks, never through a canary of its own.
     const aliased = ofType(stage, 'AWS::Lambda::Alias').map(([, alias]) =>
       refTo(alias.Properties.FunctionName),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { JUDGE_SETTINGS } from '../../../../delivery/judge/verdict';
-import { apiErrorRateAlarm, functionAlarms } from '../../../../delivery/template/alarms';
+import { apiErrorRateAlarm, functionAlarms, judgeErrorsAlarm } from '../../../../delivery/template/alarms';
 import { hits, names, settings } from './inputs';
 
 const alarms = () =>
@@ -62,5 +62,19 @@ describe('apiErrorRateAlarm', () => {
     const alarm = apiErrorRateAlarm(names, 'prod').Properties;
     expect(JSON.stringify(alarm?.Metrics)).toContain('{"Name":"ApiName","Value":"prod-canary-api"}');
     expect(alarm?.TreatMissingData).toBe('notBreaching');
+  });
+});
+
+describe('judgeErrorsAlarm', () => {
+  it('tells people when the judge itself fails, on its function’s Lambda errors', () => {
+    const alarm = judgeErrorsAlarm(names, 'JudgeLambdaFunction').Properties;
+    expect(alarm).toMatchObject({
+      AlarmName: 'canary-api-prod-judge-errors',
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: 'JudgeLambdaFunction' } }],
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
   });
 });
