@@ -11,7 +11,7 @@ const TRAFFIC = [1, 10, 100, 1000];
 describe(`the judge at threshold ${JUDGE_SETTINGS.threshold}`, () => {
   it('rolls back a good release under shared noise in at most 1 % of deployments, at every traffic', () => {
     const random = new Random(17);
-    const runs = 250;
+    const runs = 150;
     let rolledBack = 0;
     let deployments = 0;
     for (const noise of [0.001, 0.005, 0.02, 0.05, 0.1])
@@ -36,7 +36,7 @@ describe(`the judge at threshold ${JUDGE_SETTINGS.threshold}`, () => {
     'rolls back a release failing %s more at %s requests/s in ≥ %s of deployments, median ≤ %s s',
     (added, perSecond, share, medianSeconds) => {
       const random = new Random(41);
-      const runs = 200;
+      const runs = 100;
       const times: number[] = [];
       for (let run = 0; run < runs; run++) {
         const caught = deploy(random, perSecond, 0.005, added);

@@ -52,7 +52,7 @@ describe('probabilityWorse', () => {
       const x = gamma(a);
       return x / (x + gamma(b));
     };
-    const draws = 100_000;
+    const draws = 50_000;
     for (const [candidate, baseline] of [
       [
         { requests: 20, errors: 6 },
@@ -107,7 +107,7 @@ describe('probabilityWorse', () => {
 describe('isWorse', () => {
   it('answers exactly what probabilityWorse ≥ threshold answers, also where its shortcuts apply', () => {
     const random = new Random(18);
-    for (let trial = 0; trial < 400; trial++) {
+    for (let trial = 0; trial < 200; trial++) {
       const baselineRequests = Math.floor(random.next() * 5000);
       const baselineErrors = Math.floor(random.next() * random.next() * 0.1 * baselineRequests);
       const candidateRequests = Math.floor(random.next() * 600);
