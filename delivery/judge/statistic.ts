@@ -33,7 +33,10 @@ const FIRST_CELLS = 32;
 const MAX_ROUNDS = 16;
 /** The baseline's posterior mass above the cells: at most this, and it counts as "not worse". */
 const UPPER_TAIL = 1e-9;
-/** probabilityWorse's answer is within this of the exact posterior probability (and never above it). */
+/**
+ * Splitting stops once the bounds are this close, or after MAX_ROUNDS rounds; probabilityWorse answers
+ * the lower bound, never above the exact posterior probability.
+ */
 const TOLERANCE = 1e-6;
 
 interface Beta {
@@ -133,7 +136,7 @@ export function worseBounds(
   }
 }
 
-/** P(candidate is worse by the minimum effect), from below: within TOLERANCE of the exact value, never above it. */
+/** P(candidate is worse by the minimum effect), from below: never above the exact value, and as a rule within TOLERANCE of it. */
 export function probabilityWorse(
   candidate: Counts,
   baseline: Counts,
