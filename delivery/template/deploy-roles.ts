@@ -1,6 +1,6 @@
 import { verdictNamespace } from '../judge/observe';
 import { EXTERNAL_IDS } from './names';
-import type { GradualFunction, Resource } from './types';
+import type { GradualFunction, Json, Resource } from './types';
 
 /**
  * The permissions of the deployment machinery: CodeDeploy's service role (instead of the canary
@@ -30,6 +30,28 @@ const deploymentGroupsOf = (applicationId: string) => codeDeployArn(`deploymentg
  * It reads metrics only, never alarms or dashboards.
  */
 const readMetrics = { Effect: 'Allow', Action: 'cloudwatch:GetMetricData', Resource: '*' };
+
+/** Granted to both the hooks' role and the judge's. */
+const invokeJudge = (judgeFunctionId: string) => ({
+  Effect: 'Allow',
+  Action: 'lambda:InvokeFunction',
+  Resource: { 'Fn::GetAtt': [judgeFunctionId, 'Arn'] },
+});
+const readDeployments = (applicationId: string) => ({
+  Effect: 'Allow',
+  Action: 'codedeploy:GetDeployment',
+  Resource: deploymentGroupsOf(applicationId),
+});
+
+/** An inline policy on one of serverless.yml's roles. */
+const rolePolicy = (name: string, role: string, statements: Json[]): Resource => ({
+  Type: 'AWS::IAM::Policy',
+  Properties: {
+    PolicyName: name,
+    Roles: [{ Ref: role }],
+    PolicyDocument: { Version: '2012-10-17', Statement: statements },
+  },
+});
 
 const versionsOf = (functions: readonly GradualFunction[]) =>
   functions.map((fn) => ({ 'Fn::Sub': `\${${fn.logicalId}.Arn}:*` }));
@@ -94,39 +116,21 @@ export function codeDeployServiceRole({ functions, hookFunctionIds }: DeployRole
  * hook starts the judge (an asynchronous invoke); the post-traffic hook reads the judge's verdicts.
  */
 export function deployHookPolicy({ functions, applicationId, judgeFunctionId }: DeployRolesInput): Resource {
-  return {
-    Type: 'AWS::IAM::Policy',
-    Properties: {
-      PolicyName: 'smoke-check-and-report',
-      Roles: [{ Ref: EXTERNAL_IDS.deployHookRole }],
-      PolicyDocument: {
-        Version: '2012-10-17',
-        Statement: [
-          { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: versionsOf(functions) },
-          {
-            Effect: 'Allow',
-            Action: 'lambda:InvokeFunction',
-            Resource: { 'Fn::GetAtt': [judgeFunctionId, 'Arn'] },
-          },
-          readMetrics,
-          {
-            Effect: 'Allow',
-            Action: 'codedeploy:GetDeployment',
-            Resource: deploymentGroupsOf(applicationId),
-          },
-          // The Service Authorization Reference gives this action no resource type (only "*" authorizes
-          // it), while the CodeDeploy User Guide and AWS CDK scope it to the deployment group: "*" is the
-          // one grant that works under both readings (docs/operating.md, simulator and sources).
-          { Effect: 'Allow', Action: 'codedeploy:PutLifecycleEventHookExecutionStatus', Resource: '*' },
-          {
-            Effect: 'Allow',
-            Action: 'codedeploy:GetApplicationRevision',
-            Resource: codeDeployArn(`application:\${${applicationId}}`),
-          },
-        ],
-      },
+  return rolePolicy('smoke-check-and-report', EXTERNAL_IDS.deployHookRole, [
+    { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: versionsOf(functions) },
+    invokeJudge(judgeFunctionId),
+    readMetrics,
+    readDeployments(applicationId),
+    // The Service Authorization Reference gives this action no resource type (only "*" authorizes
+    // it), while the CodeDeploy User Guide and AWS CDK scope it to the deployment group: "*" is the
+    // one grant that works under both readings (docs/operating.md, simulator and sources).
+    { Effect: 'Allow', Action: 'codedeploy:PutLifecycleEventHookExecutionStatus', Resource: '*' },
+    {
+      Effect: 'Allow',
+      Action: 'codedeploy:GetApplicationRevision',
+      Resource: codeDeployArn(`application:\${${applicationId}}`),
     },
-  };
+  ]);
 }
 
 /**
@@ -139,33 +143,15 @@ export function judgePolicy({
   judgeFunctionId,
   metricsNamespace,
 }: DeployRolesInput): Resource {
-  return {
-    Type: 'AWS::IAM::Policy',
-    Properties: {
-      PolicyName: 'judge-deployments',
-      Roles: [{ Ref: EXTERNAL_IDS.judgeRole }],
-      PolicyDocument: {
-        Version: '2012-10-17',
-        Statement: [
-          readMetrics,
-          {
-            Effect: 'Allow',
-            Action: 'cloudwatch:PutMetricData',
-            Resource: '*',
-            Condition: { StringEquals: { 'cloudwatch:namespace': verdictNamespace(metricsNamespace) } },
-          },
-          {
-            Effect: 'Allow',
-            Action: 'codedeploy:GetDeployment',
-            Resource: deploymentGroupsOf(applicationId),
-          },
-          {
-            Effect: 'Allow',
-            Action: 'lambda:InvokeFunction',
-            Resource: { 'Fn::GetAtt': [judgeFunctionId, 'Arn'] },
-          },
-        ],
-      },
+  return rolePolicy('judge-deployments', EXTERNAL_IDS.judgeRole, [
+    readMetrics,
+    {
+      Effect: 'Allow',
+      Action: 'cloudwatch:PutMetricData',
+      Resource: '*',
+      Condition: { StringEquals: { 'cloudwatch:namespace': verdictNamespace(metricsNamespace) } },
     },
-  };
+    readDeployments(applicationId),
+    invokeJudge(judgeFunctionId),
+  ]);
 }
