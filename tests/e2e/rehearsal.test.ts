@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from '../../local/embedded-dynamodb';
 import { type Build, buildService } from '../../ops/rehearsal/build';
 import { defaultAssumptions, simulate } from '../../ops/rehearsal/engine';
@@ -206,6 +206,7 @@ describe('npm run rehearse', () => {
     timeout: 900_000,
   }, () => {
     const dir = mkdtempSync(join(tmpdir(), 'canary-api-rehearse-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     // What a pull request's job summary already holds: the verdict is appended to it.
     writeFileSync(join(dir, 'step-summary.md'), '# earlier step\n');
     const result = cli([

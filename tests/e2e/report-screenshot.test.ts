@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { renderReport } from '../../ops/rehearsal/report';
 import { rolledBackSummary } from '../support/summary-fixture';
 
@@ -40,6 +40,7 @@ describe('the rehearsal report in a browser', () => {
     { timeout: 60_000 },
     async () => {
       const dir = mkdtempSync(join(tmpdir(), 'canary-api-report-'));
+      onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
       writeFileSync(join(dir, 'report.html'), await renderReport(rolledBackSummary()));
       const result = spawnSync(
         CHROMIUM,
@@ -63,7 +64,7 @@ describe('the rehearsal report in a browser', () => {
       expect([png.width, png.height]).toEqual([1000, 1800]);
       expect(pixelsNear(png, '#dd6b20')).toBeGreaterThan(200);
       expect(pixelsNear(png, '#2b6cb0')).toBeGreaterThan(100);
-      // The ALARM bar of the fast alarm (the outcome badge uses another red).
+      // The ALARM bar of the judge's alarm (the outcome badge uses another red).
       expect(pixelsNear(png, '#c53030')).toBeGreaterThan(300);
       expect(pixelsNear(png, '#ffffff')).toBeLessThan(png.width * png.height * 0.97);
     },
