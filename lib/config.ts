@@ -43,4 +43,6 @@ export const config = {
   apiUrl: env.API_URL,
   /** The judge function's name, given only to the pre-traffic hook, which starts it (delivery/judge). */
   judgeFunctionName: env.JUDGE_FUNCTION_NAME,
+  /** The stage's Synthetics canary, given only to the judge, which starts its runs (delivery/judge/probe.ts). */
+  canaryName: env.CANARY_NAME,
 } as const;

@@ -8,7 +8,9 @@ import {
 import { CodeDeployClient, GetDeploymentCommand } from '@aws-sdk/client-codedeploy';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { type JudgedDeployment, VERDICT_METRIC, verdictNamespace } from './observe';
+import { probeCanary } from './probe';
 import type { JudgePorts } from './run';
+import { canaryPorts, type SyntheticsApi, syntheticsApi } from './synthetics-api';
 
 /** CodeDeploy's final deployment states (API reference, DeploymentInfo.status). */
 const ENDED = new Set(['Succeeded', 'Failed', 'Stopped']);
@@ -17,22 +19,28 @@ export interface AwsJudgeClients {
   cloudWatch: CloudWatchClient;
   codeDeploy: CodeDeployClient;
   lambda: LambdaClient;
+  synthetics: SyntheticsApi;
 }
 
 export function awsJudgeClients(region: string): AwsJudgeClients {
+  const cloudWatch = new CloudWatchClient({ region });
   return {
-    cloudWatch: new CloudWatchClient({ region }),
+    cloudWatch,
     codeDeploy: new CodeDeployClient({ region }),
     lambda: new LambdaClient({ region }),
+    // The same credentials as the SDK's clients: the Lambda role's.
+    synthetics: syntheticsApi({ region, credentials: cloudWatch.config.credentials }),
   };
 }
 
-/** The judge's ports on AWS: CloudWatch, CodeDeploy, and itself for the hand-over. */
+/** The judge's ports on AWS: CloudWatch, CodeDeploy, the canary, and itself for the hand-over. */
 export function awsJudgePorts(
-  { cloudWatch, codeDeploy, lambda }: AwsJudgeClients,
+  { cloudWatch, codeDeploy, lambda, synthetics }: AwsJudgeClients,
   metricsNamespace: string,
   judgeFunctionName: string,
+  canaryName: string,
 ): JudgePorts {
+  const canary = canaryPorts(synthetics, canaryName);
   return {
     now: () => Date.now(),
     sleep: (ms) => wait(ms),
@@ -75,6 +83,7 @@ export function awsJudgePorts(
       const { deploymentInfo } = await codeDeploy.send(new GetDeploymentCommand({ deploymentId }));
       return ENDED.has(String(deploymentInfo?.status));
     },
+    probe: (at) => probeCanary(canary, at),
     async handOver(deployment: JudgedDeployment) {
       await lambda.send(
         new InvokeCommand({

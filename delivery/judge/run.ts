@@ -1,5 +1,6 @@
 import type { MetricDataQuery, MetricDataResult } from '@aws-sdk/client-cloudwatch';
 import { type JudgedDeployment, judgeQueries, LATENCY_PERIOD_SECONDS, observe } from './observe';
+import { PROBE_EVERY_MS, type ProbeOutcome } from './probe';
 import { JUDGE_SETTINGS, type JudgeSettings, verdictOf } from './verdict';
 
 /**
@@ -9,6 +10,8 @@ import { JUDGE_SETTINGS, type JudgeSettings, verdictOf } from './verdict';
  * alarm watches: CodeDeploy stays the one that rolls back. A verdict of "worse" stands until the
  * deployment ends. It fails safe: metrics it cannot read for FAIL_SAFE_LOOKS looks in a row publish
  * "worse"; a judge that stops publishing at all is caught by the post-traffic hook (deploy-hooks.ts).
+ * Every PROBE_EVERY_MS it also has the Synthetics canary check the stage through its public URL; a
+ * probe that fails is logged, never a verdict: the canary's own alarm pages people.
  */
 
 export interface JudgePorts {
@@ -18,6 +21,8 @@ export interface JudgePorts {
   publish(deployment: JudgedDeployment, worse: boolean, at: number): Promise<void>;
   /** Whether CodeDeploy has finished the deployment (Succeeded, Failed or Stopped). */
   ended(deploymentId: string): Promise<boolean>;
+  /** Starts a run of the stage's Synthetics canary unless one ran within the minute (probe.ts). */
+  probe(at: number): Promise<ProbeOutcome>;
   /** Hands the rest of the deployment to a fresh invocation of the judge, before this one times out. */
   handOver(deployment: JudgedDeployment): Promise<void>;
   log(entry: Record<string, unknown>): void;
@@ -48,6 +53,7 @@ export async function runJudge(
   const start = new Date(Math.floor(deployment.startedAt / periodMs) * periodMs);
   let worse: string | undefined;
   let unread = 0;
+  let probedAt: number | undefined;
   const ended = () =>
     ports.ended(deployment.deploymentId).catch((error: unknown) => {
       ports.log({ deploymentId: deployment.deploymentId, judge: 'status unknown', error: String(error) });
@@ -59,6 +65,11 @@ export async function runJudge(
       return 'ended';
     }
     const at = ports.now();
+    if (probedAt === undefined || at - probedAt >= PROBE_EVERY_MS) {
+      probedAt = at;
+      const outcome = await ports.probe(at).catch((error: unknown) => `failed: ${String(error)}`);
+      ports.log({ deploymentId: deployment.deploymentId, judge: 'probe', outcome });
+    }
     if (!worse) {
       try {
         const verdict = verdictOf(

@@ -7,13 +7,30 @@ import {
 import { CodeDeployClient, GetDeploymentCommand } from '@aws-sdk/client-codedeploy';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../../functions/judge';
+import { type FakeSyntheticsOptions, fakeSynthetics } from '../../support/aws/synthetics';
 import { lambdaContext } from '../../support/fixtures';
+
+// What delivery/template gives the judge (lib/config.ts reads it at load, before any test runs), and
+// the credentials Lambda gives every function, which the judge signs its Synthetics calls with.
+const ENVIRONMENT = vi.hoisted(() => {
+  const environment = {
+    CANARY_NAME: 'canary-api-prod',
+    AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+    AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
+  };
+  Object.assign(process.env, environment);
+  return environment;
+});
+afterAll(() => {
+  for (const name of Object.keys(ENVIRONMENT)) delete process.env[name];
+});
 
 const cloudWatch = mockClient(CloudWatchClient);
 const codeDeploy = mockClient(CodeDeployClient);
 const lambda = mockClient(LambdaClient);
+
 const deployment = {
   deploymentId: 'd-JUDGE2',
   functionName: 'canary-api-prod-hits',
@@ -35,6 +52,25 @@ const series = (Id: string, values: number[]) => ({
   Values: values,
 });
 
+/** The Synthetics API behind fetch, as the judge reaches it (tests/support/aws/synthetics.ts). */
+function stubSynthetics(options: Omit<FakeSyntheticsOptions, 'canaryName'> = {}) {
+  const fake = fakeSynthetics({ canaryName: 'canary-api-prod', ...options });
+  vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
+    const url = new URL(String(input));
+    expect(url.origin).toBe('https://synthetics.us-east-1.amazonaws.com');
+    const { status, headers, body } = fake.answer(init?.method ?? 'GET', url.pathname, {
+      ...(init?.headers as Record<string, string>),
+    });
+    return new Response(body, { status, headers });
+  });
+  return fake.calls;
+}
+const started = (calls: { method: string; path: string }[]) =>
+  calls.filter(({ method }) => method === 'POST');
+
+/** The event of the stage's idle schedule (delivery/template/idle-probe.ts). */
+const IDLE = { probe: 'idle' };
+
 beforeEach(() => {
   for (const client of [cloudWatch, codeDeploy, lambda]) client.reset();
   vi.spyOn(console, 'info').mockImplementation(() => undefined);
@@ -50,6 +86,7 @@ afterEach(() => vi.restoreAllMocks());
 
 describe('the judge entry point', () => {
   it('reads every page of the metrics, publishes a verdict under its namespace and hands over near its timeout', async () => {
+    stubSynthetics();
     cloudWatch
       .on(GetMetricDataCommand)
       .resolvesOnce(
@@ -82,6 +119,44 @@ describe('the judge entry point', () => {
       InvocationType: 'Event',
       Payload: JSON.stringify(deployment),
     });
+  });
+
+  it('has the stage’s canary probe it at its first look', async () => {
+    const calls = stubSynthetics();
+    cloudWatch.on(GetMetricDataCommand).resolves(page([]));
+    await handler(deployment, lambdaContext({ timeoutMs: 15_000 }));
+    expect(calls.map(({ method, path }) => `${method} ${path}`)).toEqual([
+      'GET /canary/canary-api-prod',
+      'POST /canary/canary-api-prod/start',
+    ]);
+  });
+
+  it('leaves the canary alone when another judge started it within the minute, or a run is under way', async () => {
+    cloudWatch.on(GetMetricDataCommand).resolves(page([]));
+    const recent = stubSynthetics({ lastStarted: Date.now() - 30_000 });
+    await handler(deployment, lambdaContext({ timeoutMs: 15_000 }));
+    expect(started(recent)).toEqual([]);
+
+    stubSynthetics({ lastStarted: Date.now() - 3_600_000, busy: true });
+    expect(await handler(IDLE, lambdaContext())).toBe('busy');
+  });
+
+  it('woken by the idle schedule, starts one run and returns without judging', async () => {
+    const calls = stubSynthetics({ lastStarted: Date.now() - 3_600_000 });
+    expect(await handler(IDLE, lambdaContext())).toBe('started');
+    expect(started(calls)).toHaveLength(1);
+    expect(codeDeploy.commandCalls(GetDeploymentCommand)).toHaveLength(0);
+    expect(cloudWatch.calls()).toHaveLength(0);
+  });
+
+  it('passes on an error of the Synthetics API other than a run under way', async () => {
+    vi.spyOn(globalThis, 'fetch').mockResolvedValue(
+      new Response(JSON.stringify({ message: 'User is not authorized' }), {
+        status: 403,
+        headers: { 'x-amzn-errortype': 'AccessDeniedException' },
+      }),
+    );
+    await expect(handler(IDLE, lambdaContext())).rejects.toThrow(/AccessDeniedException \(403\)/);
   });
 
   it('stops at once when CodeDeploy has ended the deployment, publishing nothing', async () => {

@@ -45,6 +45,8 @@ function fakeWorld(rates: { candidateErrors: number; baselineErrors: number; per
   const log: Record<string, unknown>[] = [];
   let failReads = 0;
   let handedOver = 0;
+  const probes: number[] = [];
+  let probeFails = false;
   const ports: JudgePorts = {
     now: () => now,
     sleep: async (ms) => {
@@ -71,6 +73,11 @@ function fakeWorld(rates: { candidateErrors: number; baselineErrors: number; per
       published.push({ at, worse });
     },
     ended: async () => now >= endAt,
+    probe: async (at) => {
+      probes.push(at);
+      if (probeFails) throw new Error('AccessDeniedException');
+      return 'started';
+    },
     handOver: async () => {
       handedOver++;
     },
@@ -88,6 +95,10 @@ function fakeWorld(rates: { candidateErrors: number; baselineErrors: number; per
       failReads = count;
     },
     handedOver: () => handedOver,
+    probes,
+    failProbes: () => {
+      probeFails = true;
+    },
   };
 }
 
@@ -144,6 +155,26 @@ describe('runJudge', () => {
     expect(await runJudge(deployment, world.ports, { ...options, deadline })).toBe('handed-over');
     expect(world.handedOver()).toBe(1);
     expect(Math.max(...world.published.map(({ at }) => at)) + LOOK_EVERY_MS).toBeGreaterThanOrEqual(deadline);
+  });
+
+  it('has the canary probe the stage at its first look and every minute after, while the deployment lasts', async () => {
+    const world = fakeWorld({ perPeriod: 10, candidateErrors: 0, baselineErrors: 0 });
+    world.endAt(deployment.startedAt + 150_000);
+    await runJudge(deployment, world.ports, options);
+    expect(world.probes.map((at) => (at - deployment.startedAt) / 1000)).toEqual([0, 60, 120]);
+  });
+
+  it('goes on judging when the canary cannot be started: a probe is never a verdict', async () => {
+    const world = fakeWorld({ perPeriod: 10, candidateErrors: 0, baselineErrors: 0 });
+    world.endAt(deployment.startedAt + 70_000);
+    world.failProbes();
+    expect(await runJudge(deployment, world.ports, options)).toBe('ended');
+    expect(world.published).toHaveLength(7);
+    expect(world.published.some(({ worse }) => worse)).toBe(false);
+    expect(world.log.filter((entry) => entry.judge === 'probe').map((entry) => entry.outcome)).toEqual([
+      'failed: Error: AccessDeniedException',
+      'failed: Error: AccessDeniedException',
+    ]);
   });
 
   it('keeps looking when CodeDeploy cannot say whether the deployment ended', async () => {
