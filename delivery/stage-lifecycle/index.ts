@@ -53,31 +53,23 @@ export async function removeCanaryLeftovers(
 
 export interface RetentionInput extends StageLifecycleInput {
   retentionInDays: number;
-  /** How long to wait for the canary's first run to create its log group. */
-  attempts?: number;
-  intervalMs?: number;
-  sleep?: (ms: number) => Promise<void>;
 }
 
-const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /**
- * After a deploy: the stage's log retention on the canary's log groups. A new canary creates its log
- * group on its first run, about a minute after it starts, so that is waited for, within bounds.
+ * After a deploy: the stage's log retention on the canary's log groups, which its Lambda creates on
+ * its first run. The canary runs only when the judge starts it (delivery/judge/probe.ts), during a
+ * deployment or on the idle probe, so a new stage's has not run yet and waiting would not help: the
+ * next deploy after a run gives them their retention.
  */
 export async function retainCanaryLogsAfterDeploy(input: RetentionInput): Promise<void> {
-  const { clients, retentionInDays, attempts = 12, intervalMs = 10_000, sleep = realSleep } = input;
+  const { clients, retentionInDays } = input;
   const canaryName = canaryOf(input);
-  for (let attempt = 0; attempt < attempts; attempt++) {
-    if ((await canaryLogGroups(clients.logs, canaryName)).length > 0) {
-      const changed = await retainCanaryLogs(clients.logs, canaryName, retentionInDays);
-      if (changed.length > 0)
-        input.log(`Kept the canary's logs ${retentionInDays} days: ${changed.join(', ')}.`);
-      return;
-    }
-    await sleep(intervalMs);
+  if ((await canaryLogGroups(clients.logs, canaryName)).length === 0) {
+    input.log(
+      `The canary has not run yet, so its log group does not exist; the next deploy gives it ${retentionInDays} days of retention.`,
+    );
+    return;
   }
-  input.log(
-    `The canary has not run yet, so its log group does not exist; the next deploy gives it ${retentionInDays} days of retention.`,
-  );
+  const changed = await retainCanaryLogs(clients.logs, canaryName, retentionInDays);
+  if (changed.length > 0) input.log(`Kept the canary's logs ${retentionInDays} days: ${changed.join(', ')}.`);
 }

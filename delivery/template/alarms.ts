@@ -1,6 +1,7 @@
 import { VERDICT_METRIC, verdictNamespace } from '../judge/observe';
 import { JUDGE_SETTINGS } from '../judge/verdict';
-import { type FunctionAlarm, functionAlarmId, type StageNames } from './names';
+import { DEPLOYMENT_GROUP_ALARMS, type FunctionAlarm, functionAlarmId, type StageNames } from './names';
+import { flag } from './settings';
 import type { DeliverySettings, GradualFunction, Json, Resource } from './types';
 
 /**
@@ -39,7 +40,11 @@ export interface FunctionAlarmsInput {
   names: StageNames;
 }
 
-/** A gradually deployed function's four alarms, by logical ID. */
+/**
+ * A gradually deployed function's alarms, by logical ID: the two its deployment group watches, and,
+ * where the stage asks for them (`functionPagingAlarms`), the two that page people about it; a quiet
+ * stage pays for neither (docs/operating.md, cost) and keeps the stage-wide 5xx alarm.
+ */
 export function functionAlarms({ fn, alias, metricsNamespace, settings, names }: FunctionAlarmsInput) {
   const functionName = { Ref: fn.logicalId };
   const newVersion = [
@@ -112,9 +117,11 @@ export function functionAlarms({ fn, alias, metricsNamespace, settings, names }:
       ComparisonOperator: 'GreaterThanThreshold',
     }),
   };
-  return Object.fromEntries(
-    Object.entries(alarms).map(([kind, resource]) => [functionAlarmId(fn, kind as FunctionAlarm), resource]),
+  const paging = flag(settings.functionPagingAlarms, 'functionPagingAlarms');
+  const kept = (Object.entries(alarms) as [FunctionAlarm, Resource][]).filter(
+    ([kind]) => paging || DEPLOYMENT_GROUP_ALARMS.includes(kind),
   );
+  return Object.fromEntries(kept.map(([kind, resource]) => [functionAlarmId(fn, kind), resource]));
 }
 
 /** Errors no function metric sees (integration failures, throttled Lambda), for the whole stage. */

@@ -18,6 +18,8 @@ export interface DeployRolesInput {
   applicationId: string;
   /** The functions' METRICS_NAMESPACE; the judge publishes under its own sub-namespace. */
   metricsNamespace: string;
+  /** The stage's Synthetics canary, which the judge starts (delivery/judge/probe.ts). */
+  canaryName: string;
 }
 
 const codeDeployArn = (resource: string) => ({
@@ -135,13 +137,15 @@ export function deployHookPolicy({ functions, applicationId, judgeFunctionId }: 
 
 /**
  * The judge reads both versions' metrics, publishes its verdicts under its own namespace only (the
- * cloudwatch:namespace condition key of PutMetricData), reads whether its deployment has ended, and
- * hands a long deployment over to a fresh invocation of itself.
+ * cloudwatch:namespace condition key of PutMetricData), reads whether its deployment has ended, starts
+ * runs of the stage's canary (never stops or changes it), and hands a long deployment over to a fresh
+ * invocation of itself.
  */
 export function judgePolicy({
   applicationId,
   judgeFunctionId,
   metricsNamespace,
+  canaryName,
 }: DeployRolesInput): Resource {
   return rolePolicy('judge-deployments', EXTERNAL_IDS.judgeRole, [
     readMetrics,
@@ -152,6 +156,14 @@ export function judgePolicy({
       Condition: { StringEquals: { 'cloudwatch:namespace': verdictNamespace(metricsNamespace) } },
     },
     readDeployments(applicationId),
+    {
+      Effect: 'Allow',
+      Action: ['synthetics:GetCanary', 'synthetics:StartCanary'],
+      // The canary's ARN as the Service Authorization Reference forms it (resource type canary).
+      Resource: {
+        'Fn::Sub': `arn:\${AWS::Partition}:synthetics:\${AWS::Region}:\${AWS::AccountId}:canary:${canaryName}`,
+      },
+    },
     invokeJudge(judgeFunctionId),
   ]);
 }

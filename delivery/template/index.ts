@@ -4,9 +4,11 @@ import { dashboard } from './dashboard';
 import { orderAliasUpdates } from './deploy-order';
 import { codeDeployServiceRole, deployHookPolicy, judgePolicy } from './deploy-roles';
 import { addGatewayResponses } from './gateway-responses';
+import { idleProbe } from './idle-probe';
 import { scopeInvokePermissions } from './invoke-permissions';
 import { DEPLOYMENT_GROUP_ALARMS, type FunctionAlarm, functionAlarmId, STAGE_IDS, stageNames } from './names';
 import { applyPermissionsBoundary, boundaryArn, boundaryMode } from './permissions-boundary';
+import { flag } from './settings';
 import { syntheticsCanary } from './synthetics';
 
 import { dropDependenciesImpliedByRoles, recordCheckovSkips } from './template-hygiene';
@@ -52,6 +54,20 @@ function versionOf(template: Template, functionId: string): string {
   return found[0];
 }
 
+/**
+ * The judge starts the canary's runs (delivery/judge/probe.ts). Its name is given literally: a Ref
+ * would close the loop judge -> canary -> stage -> methods -> aliases -> hooks -> judge.
+ */
+function giveJudgeTheCanary(template: Template, judgeFunctionId: string, canaryName: string) {
+  const judge = template.Resources[judgeFunctionId];
+  if (!judge?.Properties) throw new Error(`The template has no judge function ${judgeFunctionId}.`);
+  judge.Properties.Environment ??= {};
+  judge.Properties.Environment.Variables = {
+    ...judge.Properties.Environment.Variables,
+    CANARY_NAME: canaryName,
+  };
+}
+
 /** Adds every delivery resource to the template and returns the alarm lists of the deployment groups. */
 export function addDeliveryResources(template: Template, input: DeliveryInput): AlarmLists {
   const { stage, alias, metricsNamespace, settings } = input;
@@ -68,10 +84,10 @@ export function addDeliveryResources(template: Template, input: DeliveryInput): 
   const canary = syntheticsCanary({
     names,
     runtimeVersion: settings.syntheticsRuntime,
-    schedule: settings.canarySchedule,
     apiUrl,
     script: input.canaryScript,
   });
+  giveJudgeTheCanary(template, input.judgeFunctionId, names.canary);
   const alarmLists: AlarmLists = {};
   const withAlarms = functions.map((fn) => {
     const alarms = functionAlarms({ fn, alias, metricsNamespace, settings, names });
@@ -86,20 +102,23 @@ export function addDeliveryResources(template: Template, input: DeliveryInput): 
   tagRestApi(template, names);
   dropEmptyApiPolicy(template);
   addGatewayResponses(template, deploymentId);
-  const board = dashboard({
-    functions: withAlarms,
-    stackAlarmIds: [STAGE_IDS.api5xxAlarm, STAGE_IDS.canaryAlarm, STAGE_IDS.judgeErrorsAlarm],
-    alias,
-    metricsNamespace,
-    stage,
-    names,
-  });
+  const board = flag(settings.dashboard, 'dashboard')
+    ? dashboard({
+        functions: withAlarms,
+        stackAlarmIds: [STAGE_IDS.api5xxAlarm, STAGE_IDS.canaryAlarm, STAGE_IDS.judgeErrorsAlarm],
+        alias,
+        metricsNamespace,
+        stage,
+        names,
+      })
+    : { resources: {}, outputs: {} };
   const roles = {
     functions,
     hookFunctionIds: input.hookFunctionIds,
     judgeFunctionId: input.judgeFunctionId,
     applicationId: input.applicationId,
     metricsNamespace,
+    canaryName: names.canary,
   };
   Object.assign(
     template.Resources,
@@ -109,6 +128,7 @@ export function addDeliveryResources(template: Template, input: DeliveryInput): 
       [STAGE_IDS.judgeErrorsAlarm]: judgeErrorsAlarm(names, input.judgeFunctionId),
     },
     canary.resources,
+    idleProbe({ names, schedule: settings.idleProbeSchedule, judgeFunctionId: input.judgeFunctionId }),
     board.resources,
     {
       [STAGE_IDS.codeDeployRole]: codeDeployServiceRole(roles),

@@ -26,6 +26,8 @@ export const STAGE_IDS = {
   canaryBucket: 'SyntheticsArtifactsBucket',
   canaryBucketPolicy: 'SyntheticsArtifactsBucketPolicy',
   canaryAlarm: 'SyntheticsFailedAlarm',
+  idleProbeRule: 'IdleProbeRule',
+  idleProbePermission: 'IdleProbePermission',
   hookPolicy: 'DeployHookCodeDeployPolicy',
   judgePolicy: 'JudgePolicy',
   codeDeployRole: 'CodeDeployServiceRole',
@@ -88,6 +90,8 @@ export function stageNames(service: string, stage: string) {
     /** osls names the REST API `<stage>-<service>`, which is the ApiName dimension of its metrics. */
     apiName: `${stage}-${service}`,
     canary: prefix,
+    /** The EventBridge rule that wakes the judge to probe an idle stage (idle-probe.ts). */
+    idleProbeRule: `${prefix}-idle-probe`,
     alarm: (suffix: string) => `${prefix}-${suffix}`,
     functionAlarm: (key: string, suffix: string) => `${prefix}-${key}-${suffix}`,
     accessLogGroup: `/aws/api-gateway/${prefix}`,

@@ -1,20 +1,20 @@
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
+import { RUN_ONCE_SCHEDULE } from '../judge/probe';
 import { STAGE_IDS, type StageNames } from './names';
 import type { Json, Resource } from './types';
 
 /**
- * The CloudWatch Synthetics canary: on the stage's schedule it runs every function's smoke checks
- * through the stage's public URL; its alarm pages people (no deployment group watches it: docs/operating.md).
- * Its script is bundled and inlined,
- * so the template is the whole release.
+ * The CloudWatch Synthetics canary: each run sends every function's smoke checks through the stage's
+ * public URL; its alarm pages people (no deployment group watches it: docs/operating.md). It runs only
+ * when the judge starts it, every minute of a deployment and on the stage's idle schedule
+ * (delivery/judge/probe.ts), so a stage pays for the runs that decide something. Its script is bundled
+ * and inlined, so the template is the whole release.
  */
 
 export interface SyntheticsInput {
   names: StageNames;
   runtimeVersion: string;
-  /** How often it runs, e.g. `rate(1 minute)`: each run costs, so quiet stages run it rarely. */
-  schedule: string;
   /** The stage's public URL as a CloudFormation value (the template's ApiUrl output). */
   apiUrl: Json;
   script: string;
@@ -42,7 +42,7 @@ export function bundleCanaryScript(serviceDir: string): string {
 }
 
 /** The canary, its artifact bucket and role, and the alarm on its failed runs. */
-export function syntheticsCanary({ names, runtimeVersion, schedule, apiUrl, script }: SyntheticsInput) {
+export function syntheticsCanary({ names, runtimeVersion, apiUrl, script }: SyntheticsInput) {
   const bucketArn = { 'Fn::GetAtt': [STAGE_IDS.canaryBucket, 'Arn'] };
   const resources: Record<string, Resource> = {
     [STAGE_IDS.canary]: {
@@ -55,14 +55,17 @@ export function syntheticsCanary({ names, runtimeVersion, schedule, apiUrl, scri
         Code: { Handler: 'index.handler', Script: script },
         ExecutionRoleArn: { 'Fn::GetAtt': [STAGE_IDS.canaryRole, 'Arn'] },
         ArtifactS3Location: { 'Fn::Sub': `s3://\${${STAGE_IDS.canaryBucket}}/canary` },
-        Schedule: { Expression: schedule, DurationInSeconds: '0' },
+        Schedule: { Expression: RUN_ONCE_SCHEDULE, DurationInSeconds: '0' },
         // Its Lambda functions and layers go with it; its log groups and bucket go with `sls remove`
         // (delivery/stage-lifecycle).
         ProvisionedResourceCleanup: 'AUTOMATIC',
         RunConfig: { TimeoutInSeconds: 50, ActiveTracing: true, EnvironmentVariables: { API_URL: apiUrl } },
         SuccessRetentionPeriod: 7,
         FailureRetentionPeriod: 30,
-        StartCanaryAfterCreation: true,
+        // Created READY, not run: CloudFormation's create handler starts it only when this is true, and
+        // its update handler stops a RUNNING canary when it is false, which ends at most one run early
+        // (aws-cloudformation-resource-providers-synthetics, CreateHandler.java, UpdateHandler.java).
+        StartCanaryAfterCreation: false,
       },
     },
     [STAGE_IDS.canaryBucket]: {
@@ -179,7 +182,8 @@ export function syntheticsCanary({ names, runtimeVersion, schedule, apiUrl, scri
   };
   const outputs = {
     SyntheticsCanaryName: {
-      Description: 'The CloudWatch Synthetics canary calling the public URL every minute.',
+      Description:
+        'The CloudWatch Synthetics canary: the judge has it call the public URL every minute of a deployment.',
       Value: { Ref: STAGE_IDS.canary },
     },
   };

@@ -36,8 +36,15 @@ export interface GradualFunction {
 export interface DeliverySettings {
   logRetentionDays: number;
   syntheticsRuntime: string;
-  /** The canary's Schedule.Expression, per stage. */
-  canarySchedule: string;
+  /**
+   * When the judge has the canary probe a stage no deployment is changing: an EventBridge schedule
+   * expression, or `none` (idle-probe.ts). During a deployment it probes every minute regardless.
+   */
+  idleProbeSchedule: string;
+  /** Whether each function has its own paging alarms (alias error rate and p99); settings.ts `flag`. */
+  functionPagingAlarms: boolean | string;
+  /** Whether the stage has a CloudWatch dashboard ($3 a month beyond an account's first three). */
+  dashboard: boolean | string;
   /** See CloudWatchRoleMode in api-stage.ts; validated there. */
   apiGatewayCloudWatchRole: string;
   aliasErrorRatePercent: number;

@@ -1,6 +1,6 @@
 import { VERDICT_METRIC, verdictNamespace } from '../../delivery/judge/observe';
 import type { DeployViewState } from '../view';
-import type { Calibration, Version } from './calibration';
+import type { Calibration } from './calibration';
 import { VirtualClock } from './clock';
 import { type AlarmState, alarmState, evaluationIntervalMs, MetricStore } from './cloudwatch';
 import { FunctionDeployment } from './deployment';
@@ -10,7 +10,7 @@ import type { RehearsalPlan, RehearsedFunction } from './plan';
 import { Random } from './random';
 import { Recorder } from './recorder';
 import type { Assumptions, Outcome, RehearsalEvent, RehearsalSummary } from './summary';
-import { failedChecks } from './synthetic-checks';
+import { canaryRuns, failedChecks } from './synthetic-checks';
 import { TrafficSimulator, VERSION_IDS } from './traffic';
 
 /**
@@ -159,6 +159,7 @@ export function simulate(
       store,
     );
     judges.set(fn, judge);
+    if (plan.canaryStartedByJudges) canary.start(clock.now(), active);
     const verdict = { FunctionName: fn.name };
     clock.every(
       TICK_MS,
@@ -205,24 +206,19 @@ export function simulate(
     }
   });
 
-  // The Synthetics canary: every check routed by the alias weights, one datapoint per run.
-  if (plan.canaryName && plan.canaryIntervalMs) {
-    const canaryName = plan.canaryName;
-    clock.every(plan.canaryIntervalMs, 0, () => {
-      const route = (fn: RehearsedFunction): Version =>
-        random.chance(weightOf(fn)) ? 'candidate' : 'baseline';
-      const failures = failedChecks(traffic, calibration, plan.functions, route, clock.now(), recorder);
-      const at = clock.now() + startMs;
-      store.put(
-        'CloudWatchSynthetics',
-        'SuccessPercent',
-        { CanaryName: canaryName },
-        failures.length ? 0 : 100,
-        at,
-      );
-      store.put('CloudWatchSynthetics', 'Failed', { CanaryName: canaryName }, failures.length ? 1 : 0, at);
-    });
-  }
+  // The Synthetics canary: started by the judges, or on its own schedule from the start.
+  const canary = canaryRuns({
+    plan,
+    clock,
+    store,
+    random,
+    traffic,
+    calibration,
+    recorder,
+    weightOf,
+    startMs,
+  });
+  if (!plan.canaryStartedByJudges) canary.start(0);
 
   // CloudWatch evaluates each alarm on its cadence, on its own clock; CodeDeploy stops a group whose
   // alarm fires. Scheduled before the timeline, so a point taken at the same moment shows the result.

@@ -1,5 +1,6 @@
 import { functionKey } from '../../delivery/function-key';
 import { VERDICT_METRIC, verdictNamespace } from '../../delivery/judge/observe';
+import { PROBE_EVERY_MS, RUN_ONCE_SCHEDULE } from '../../delivery/judge/probe';
 import type { AlarmDefinition, Dimensions, MetricQuery } from './cloudwatch';
 
 /**
@@ -47,8 +48,13 @@ export interface RehearsalPlan {
   apiName: string;
   stageName: string;
   canaryName: string | undefined;
-  /** How often the Synthetics canary runs (its Schedule), in milliseconds. */
+  /** How often the Synthetics canary runs, in milliseconds. */
   canaryIntervalMs: number | undefined;
+  /**
+   * Whether it runs only while a deployment is in flight, started by the judges from their first look
+   * (a run-once schedule, delivery/judge/probe.ts), rather than on its own schedule from the start.
+   */
+  canaryStartedByJudges: boolean;
 }
 
 /** Namespaces and metrics the rehearsal produces from the requests it routes. */
@@ -261,7 +267,13 @@ export function planFromTemplate(template: Template, context: PlanContext): Rehe
     apiName: restApi ? String(restApi.Properties.Name) : '',
     stageName: stage ? String(stage.Properties.StageName) : '',
     canaryName: canary ? String(canary.Properties.Name) : undefined,
-    canaryIntervalMs: typeof schedule === 'string' ? scheduleIntervalMs(schedule) : undefined,
+    canaryIntervalMs:
+      schedule === RUN_ONCE_SCHEDULE
+        ? PROBE_EVERY_MS
+        : typeof schedule === 'string'
+          ? scheduleIntervalMs(schedule)
+          : undefined,
+    canaryStartedByJudges: schedule === RUN_ONCE_SCHEDULE,
   };
 }
 

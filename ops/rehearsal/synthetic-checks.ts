@@ -1,5 +1,8 @@
 import type { Calibration, Version } from './calibration';
-import type { RehearsedFunction } from './plan';
+import type { VirtualClock } from './clock';
+import type { MetricStore } from './cloudwatch';
+import type { RehearsalPlan, RehearsedFunction } from './plan';
+import type { Random } from './random';
 import type { Tally, TrafficSimulator } from './traffic';
 
 /** Where simulated requests are tallied (the recorder), when they count as users' traffic. */
@@ -73,4 +76,50 @@ export function failedChecks(
     }
   }
   return failures;
+}
+
+export interface CanaryRunsInput {
+  plan: RehearsalPlan;
+  clock: VirtualClock;
+  store: MetricStore;
+  random: Random;
+  traffic: TrafficSimulator;
+  calibration: Calibration;
+  recorder: TallySink;
+  /** The candidate's share of a function's alias at the moment. */
+  weightOf: (fn: RehearsedFunction) => number;
+  /** Where the rehearsal's second 0 falls in CloudWatch's minute. */
+  startMs: number;
+}
+
+/**
+ * The Synthetics canary's runs: each sends every check through the alias weights and writes one
+ * datapoint. `start` begins them once, however often it is called: the first judge to look starts a
+ * run-once canary, and the judges keep it at one run a minute while any deployment is in flight
+ * (delivery/judge/probe.ts); a canary on a schedule of its own starts at 0 and never stops.
+ */
+export function canaryRuns(input: CanaryRunsInput) {
+  const { plan, clock, store, random, traffic, calibration, recorder, weightOf, startMs } = input;
+  let started = false;
+  return {
+    start(from: number, whileActive?: () => boolean) {
+      const { canaryName, canaryIntervalMs } = plan;
+      if (!canaryName || !canaryIntervalMs || started) return;
+      started = true;
+      const dimensions = { CanaryName: canaryName };
+      clock.every(
+        canaryIntervalMs,
+        from,
+        () => {
+          const route = (fn: RehearsedFunction): Version =>
+            random.chance(weightOf(fn)) ? 'candidate' : 'baseline';
+          const failures = failedChecks(traffic, calibration, plan.functions, route, clock.now(), recorder);
+          const at = clock.now() + startMs;
+          store.put('CloudWatchSynthetics', 'SuccessPercent', dimensions, failures.length ? 0 : 100, at);
+          store.put('CloudWatchSynthetics', 'Failed', dimensions, failures.length ? 1 : 0, at);
+        },
+        whileActive,
+      );
+    },
+  };
 }

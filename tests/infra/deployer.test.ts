@@ -24,9 +24,10 @@ import { cfnLintVerdict, checkovVerdict, validator } from '../support/validators
 
 const ROLE_FILE = 'ops/deployer-roles.yml';
 const REPOSITORY = 'example-org/canary-api';
-// What the deployer roles deploy: stages with the default params. (apiGatewayCloudWatchRole=create makes
-// the region's logging role, outside any stage's boundary: only an administrator's deploy may.)
-const STAGES = { dev: {}, qa: {} } as const;
+// What the deployer roles deploy: stages with the default params, and prod, whose params add what
+// quiet stages go without (the idle probe's rule, the dashboard). (apiGatewayCloudWatchRole=create
+// makes the region's logging role, outside any stage's boundary: only an administrator's deploy may.)
+const STAGES = { dev: {}, qa: {}, prod: {} } as const;
 type Stage = keyof typeof STAGES;
 
 const stageTemplates = {} as Record<Stage, Template>;

@@ -132,6 +132,7 @@ describe.skipIf(!reference)('checkGrants', () => {
           judgeFunctionId: 'JudgeLambdaFunction',
           applicationId: 'App',
           metricsNamespace: 'CanaryApi',
+          canaryName: 'canary-api-prod',
         }),
       },
     };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { functionKey } from '../../delivery/function-key';
 import { checksFor } from '../../delivery/smoke-checks';
 import { DEPRECATED_SYNTHETICS_RUNTIMES } from '../../delivery/template/synthetics-runtimes';
-import { planFromTemplate, scheduleIntervalMs } from '../../ops/rehearsal/plan';
+import { planFromTemplate } from '../../ops/rehearsal/plan';
 import {
   API_FUNCTIONS,
   type Json,
@@ -37,7 +37,10 @@ describe.each(Object.keys(STAGES) as Stage[])('the %s template', (stage) => {
       const uri = JSON.stringify(method.Properties.Integration.Uri);
       expect(uri, id).toMatch(/LambdaFunctionAliaslive/);
     }
-    for (const [id, permission] of ofType(stage, 'AWS::Lambda::Permission')) {
+    const apiPermissions = ofType(stage, 'AWS::Lambda::Permission').filter(
+      ([, permission]) => permission.Properties.Principal === 'apigateway.amazonaws.com',
+    );
+    for (const [id, permission] of apiPermissions) {
       expect(refTo(permission.Properties.FunctionName), id).toMatch(/LambdaFunctionAliaslive$/);
       // One method and path each, never the whole API (`/*/*`); path parameters are `*`, since API
       // Gateway sends the real path and ArnLike reads `{counter}` as text (the call matrix simulates it).
@@ -45,9 +48,11 @@ describe.each(Object.keys(STAGES) as Stage[])('the %s template', (stage) => {
       const path = String(permission.Properties.SourceArn['Fn::Sub']).split(`\${ApiGatewayRestApi}`)[1];
       expect(path, id).not.toMatch(/[{}+]/);
     }
-    expect(ofType(stage, 'AWS::Lambda::Permission')).toHaveLength(
-      ofType(stage, 'AWS::ApiGateway::Method').length,
-    );
+    expect(apiPermissions).toHaveLength(ofType(stage, 'AWS::ApiGateway::Method').length);
+    // The only other: EventBridge waking the judge for the idle probe.
+    const apiIds = new Set(apiPermissions.map(([id]) => id));
+    const others = ofType(stage, 'AWS::Lambda::Permission').filter(([id]) => !apiIds.has(id));
+    expect(others.map(([id]) => id)).toEqual(expected.idleProbe === 'none' ? [] : ['IdleProbePermission']);
   });
 
   it(`shifts traffic with ${expected.deploymentType} and rolls back on failure and on alarm`, () => {
@@ -170,20 +175,6 @@ describe.each(Object.keys(STAGES) as Stage[])('the %s template', (stage) => {
     }
   });
 
-  it('keeps alarms on every version behind the alias for error rate and p99 latency, for people', () => {
-    for (const fn of API_FUNCTIONS) {
-      const latency = resource(`${fn}LambdaFunctionAliasLatencyAlarm`).Properties;
-      expect([latency.MetricName, latency.ExtendedStatistic]).toEqual(['Duration', 'p99']);
-      expect(latency.Dimensions.map((d: Json) => d.Name)).toEqual(['FunctionName', 'Resource']);
-      const errors = JSON.stringify(resource(`${fn}LambdaFunctionAliasErrorsAlarm`).Properties.Metrics);
-      expect(errors).toContain('"Errors"');
-      expect(errors).not.toContain('ExecutedVersion');
-    }
-    const api = JSON.stringify(resource('ApiGateway5xxAlarm').Properties.Metrics);
-    expect(api).toContain('5XXError');
-    expect(api).toContain(`"${stage}-canary-api"`);
-  });
-
   it('names the canary’s alarm after the stage, and the alarm does not depend on the canary resource', () => {
     const alarm = resource('SyntheticsFailedAlarm').Properties;
     expect(alarm.AlarmName).toBe(`canary-api-${stage}-synthetics-failed`);
@@ -197,33 +188,16 @@ describe.each(Object.keys(STAGES) as Stage[])('the %s template', (stage) => {
     expect(canary.Properties.Name).toBe(`canary-api-${stage}`);
     expect(canary.Properties.RuntimeVersion).toMatch(/^syn-nodejs-/);
     expect(DEPRECATED_SYNTHETICS_RUNTIMES).not.toHaveProperty([canary.Properties.RuntimeVersion]);
-    expect(canary.Properties.Schedule.Expression).toBe(expected.canarySchedule);
+    // Run once each time the judge starts it: every minute of a deployment, and on the idle probe.
+    expect(canary.Properties.Schedule.Expression).toBe('rate(0 minute)');
+    expect(canary.Properties.StartCanaryAfterCreation).toBe(false);
+    const judge = resource('JudgeLambdaFunction').Properties;
+    expect(judge.Environment.Variables.CANARY_NAME).toBe(`canary-api-${stage}`);
     expect(canary.Properties.ProvisionedResourceCleanup).toBe('AUTOMATIC');
     expect(canary.Properties.Code.Script).toContain('x-function-version');
     expect(canary.DependsOn).toContain('ApiGatewayStage');
     const bucket = resource('SyntheticsArtifactsBucket').Properties;
     expect(bucket.LifecycleConfiguration.Rules[0]).toMatchObject({ Status: 'Enabled', ExpirationInDays: 30 });
-  });
-
-  it('draws a dashboard of traffic per version, errors, p99, canary success and alarm states', () => {
-    const body = JSON.parse(resource('Dashboard').Properties.DashboardBody['Fn::Sub']);
-    const titles = body.widgets.map((widget: Json) => widget.properties.title);
-    expect(titles).toEqual(
-      expect.arrayContaining([
-        'Traffic per version (invocations through the alias)',
-        'Lambda errors per version',
-        'p99 duration through the alias (ms)',
-        'Synthetics canary success %',
-        "The stage's alarms (a deployment watches its function's judge and errors alarms)",
-      ]),
-    );
-    const alarmWidget = body.widgets.find((widget: Json) => widget.type === 'alarm');
-    for (const fn of API_FUNCTIONS) {
-      expect(alarmWidget.properties.alarms).toContain(`\${${fn}LambdaFunctionJudgeVerdictAlarm.Arn}`);
-    }
-    const traffic = JSON.stringify(body.widgets[0].properties.metrics);
-    expect(traffic).toContain(`FunctionName=\\"canary-api-${stage}-hello\\"`);
-    expect(traffic).toContain('ExecutedVersion');
   });
 
   it('gives the rehearsal every group and alarm to simulate, with references resolved to the new version', () => {
@@ -247,7 +221,7 @@ describe.each(Object.keys(STAGES) as Stage[])('the %s template', (stage) => {
     expect(plan.notSimulated).toEqual([]);
     expect(plan.alarms).toHaveLength(API_FUNCTIONS.length * 2);
     expect(plan.alias).toBe('live');
-    expect(plan.canaryIntervalMs).toBe(scheduleIntervalMs(expected.canarySchedule));
+    expect([plan.canaryIntervalMs, plan.canaryStartedByJudges]).toEqual([60_000, true]);
     const judge = plan.alarms.find((alarm) => alarm.name === `canary-api-${stage}-hello-judge`);
     expect(judge?.queries[0]?.metric).toMatchObject({
       namespace: 'CanaryApi/Judge',

@@ -66,9 +66,11 @@ export function testPlan(config = 'CodeDeployDefault.LambdaCanary10Percent5Minut
     notSimulated: [],
     apiName: 'prod-canary-api',
     stageName: 'prod',
-    // The canary still runs (its checks are requests too); no deployment group watches its alarm.
+    // The canary still runs (its checks are requests too), started by the judges as the template's is;
+    // no deployment group watches its alarm.
     canaryName: 'canary-api-prod',
     canaryIntervalMs: 60_000,
+    canaryStartedByJudges: true,
   };
 }
 

@@ -20,7 +20,10 @@ export interface StageExpectation {
   logRetentionDays: number;
   rateLimit: number;
   tableRetained: boolean;
-  canarySchedule: string;
+  /** The EventBridge schedule that wakes the judge to probe an idle stage, or none. */
+  idleProbe: string;
+  /** Per-function paging alarms and a dashboard: what only a busy stage pays for. */
+  paging: boolean;
   /** `--param` values the stage is packaged with. */
   params?: Record<string, string>;
 }
@@ -32,21 +35,24 @@ export const STAGES = {
     logRetentionDays: 7,
     rateLimit: 50,
     tableRetained: false,
-    canarySchedule: 'rate(1 hour)',
+    idleProbe: 'none',
+    paging: false,
   },
   staging: {
     deploymentType: 'Linear10PercentEvery1Minute',
     logRetentionDays: 30,
     rateLimit: 100,
     tableRetained: false,
-    canarySchedule: 'rate(10 minutes)',
+    idleProbe: 'none',
+    paging: false,
   },
   prod: {
     deploymentType: 'Canary10Percent5Minutes',
     logRetentionDays: 90,
     rateLimit: 500,
     tableRetained: true,
-    canarySchedule: 'rate(1 minute)',
+    idleProbe: 'rate(1 hour)',
+    paging: true,
   },
   // Any other stage name takes the default params; this one also creates the account's API Gateway
   // logging role, as a first stage in a fresh account would (--param apiGatewayCloudWatchRole=create).
@@ -55,7 +61,8 @@ export const STAGES = {
     logRetentionDays: 14,
     rateLimit: 50,
     tableRetained: false,
-    canarySchedule: 'rate(1 hour)',
+    idleProbe: 'none',
+    paging: false,
     params: { apiGatewayCloudWatchRole: 'create' },
   },
 } as const satisfies Record<string, StageExpectation>;

@@ -33,6 +33,7 @@ const NAME_PROPERTY: Record<string, string> = {
   'AWS::Synthetics::Canary': 'Name',
   'AWS::IAM::ManagedPolicy': 'ManagedPolicyName',
   'AWS::CodeDeploy::DeploymentGroup': 'DeploymentGroupName',
+  'AWS::Events::Rule': 'Name',
 };
 
 /** What GetAtt Arn returns for each type, from the name Ref returns. */
@@ -44,6 +45,8 @@ const ARN_OF: Record<string, (name: string) => string> = {
   'AWS::S3::Bucket': (name) => `arn:aws:s3:::${name}`,
   'AWS::IAM::Role': (name) => `arn:aws:iam::123456789012:role/${name}`,
   'AWS::CloudWatch::Alarm': (name) => `arn:aws:cloudwatch:eu-west-1:123456789012:alarm:${name}`,
+  // A rule on the default event bus (AWS::Events::Rule, Return values: Arn).
+  'AWS::Events::Rule': (name) => `arn:aws:events:eu-west-1:123456789012:rule/${name}`,
 };
 
 /**

@@ -149,43 +149,28 @@ describe('removeCanaryLeftovers', () => {
 });
 
 describe('retainCanaryLogsAfterDeploy', () => {
-  it('waits for the canary’s first run to create its log group, then gives it the stage’s retention', async () => {
-    logs
-      .on(DescribeLogGroupsCommand)
-      .resolvesOnce({ logGroups: [] })
-      .resolves({ logGroups: [{ logGroupName: LOG_GROUP }] });
+  it('gives the canary’s log groups the stage’s retention once a run has created them', async () => {
+    logs.on(DescribeLogGroupsCommand).resolves({ logGroups: [{ logGroupName: LOG_GROUP }] });
     logs.on(PutRetentionPolicyCommand).resolves({});
-    const slept: number[] = [];
-    await retainCanaryLogsAfterDeploy({
-      ...input(),
-      retentionInDays: 90,
-      sleep: async (ms) => {
-        slept.push(ms);
-      },
-    });
-    expect(slept).toEqual([10_000]);
+    await retainCanaryLogsAfterDeploy({ ...input(), retentionInDays: 90 });
     expect(logs.commandCalls(PutRetentionPolicyCommand)[0]?.args[0].input).toEqual({
       logGroupName: LOG_GROUP,
       retentionInDays: 90,
     });
   });
 
-  it('changes nothing that already has the retention, and says so when the canary never ran', async () => {
+  it('changes nothing that already has the retention, and says so at once when the canary never ran', async () => {
     logs
       .on(DescribeLogGroupsCommand)
       .resolves({ logGroups: [{ logGroupName: LOG_GROUP, retentionInDays: 90 }] });
-    await retainCanaryLogsAfterDeploy({ ...input(), retentionInDays: 90, sleep: async () => undefined });
+    await retainCanaryLogsAfterDeploy({ ...input(), retentionInDays: 90 });
     expect(logs.commandCalls(PutRetentionPolicyCommand)).toHaveLength(0);
 
     logs.reset();
     logs.on(DescribeLogGroupsCommand).resolves({ logGroups: [] });
-    await retainCanaryLogsAfterDeploy({
-      ...input(),
-      retentionInDays: 7,
-      attempts: 3,
-      sleep: async () => undefined,
-    });
-    expect(logs.commandCalls(DescribeLogGroupsCommand)).toHaveLength(3);
+    await retainCanaryLogsAfterDeploy({ ...input(), retentionInDays: 7 });
+    expect(logs.commandCalls(DescribeLogGroupsCommand)).toHaveLength(1);
+    expect(logs.commandCalls(PutRetentionPolicyCommand)).toHaveLength(0);
     expect(messages.at(-1)).toMatch(/has not run yet.*next deploy gives it 7 days/);
   });
 });

@@ -12,6 +12,7 @@ const input = {
   judgeFunctionId: 'JudgeLambdaFunction',
   applicationId: 'CanaryapiprodDeploymentApplication',
   metricsNamespace: 'CanaryApi',
+  canaryName: 'canary-api-prod',
 };
 const statements = (policy: { PolicyDocument: { Statement: { Action: string | string[] }[] } }) =>
   policy.PolicyDocument.Statement;
@@ -58,7 +59,7 @@ describe('the judge’s grants', () => {
     expect(grantOf(list, 'cloudwatch:GetMetricData')).toBe('*');
   });
 
-  it('let the judge publish under its own namespace only, read deployments and hand over to itself', () => {
+  it('let the judge publish under its own namespace only, read deployments, start the stage’s canary and hand over to itself', () => {
     const policy = judgePolicy(input).Properties;
     expect(policy?.Roles).toEqual([{ Ref: 'JudgeRole' }]);
     const list = statements(policy as never) as { Action: string; Resource: unknown; Condition?: unknown }[];
@@ -67,11 +68,16 @@ describe('the judge’s grants', () => {
     });
     expect(grantOf(list, 'lambda:InvokeFunction')).toEqual({ 'Fn::GetAtt': ['JudgeLambdaFunction', 'Arn'] });
     expect(JSON.stringify(grantOf(list, 'codedeploy:GetDeployment'))).toContain('deploymentgroup:');
-    expect(list.map((statement) => statement.Action).sort()).toEqual([
+    expect(grantOf(list, 'synthetics:StartCanary')).toEqual({
+      'Fn::Sub': 'arn:${AWS::Partition}:synthetics:${AWS::Region}:${AWS::AccountId}:canary:canary-api-prod',
+    });
+    expect(list.flatMap((statement) => statement.Action).sort()).toEqual([
       'cloudwatch:GetMetricData',
       'cloudwatch:PutMetricData',
       'codedeploy:GetDeployment',
       'lambda:InvokeFunction',
+      'synthetics:GetCanary',
+      'synthetics:StartCanary',
     ]);
   });
 });

@@ -26,6 +26,27 @@ describe('addDeliveryResources', () => {
       expect(template.Resources[id]?.Type).toBe('AWS::CloudWatch::Alarm');
   });
 
+  it('gives a quiet stage only what decides a deployment: no per-function paging alarms, dashboard or idle probe', () => {
+    const template = compiledTemplate();
+    const quiet = { ...settings, functionPagingAlarms: false, dashboard: false, idleProbeSchedule: 'none' };
+    const lists = addDeliveryResources(template, { ...deliveryInput(), settings: quiet });
+    const alarms = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm');
+    expect(alarms.map(([id]) => id).sort()).toEqual(
+      [
+        ...(lists.hello ?? []).map(String),
+        ...(lists.hits ?? []).map(String),
+        'ApiGateway5xxAlarm',
+        'JudgeErrorsAlarm',
+        'SyntheticsFailedAlarm',
+      ].sort(),
+    );
+    for (const id of ['Dashboard', 'IdleProbeRule', 'IdleProbePermission'])
+      expect(template.Resources[id], id).toBeUndefined();
+    expect(template.Outputs?.DashboardUrl).toBeUndefined();
+    // The canary stays: the judge starts it every minute of a deployment.
+    expect(template.Resources.SyntheticsCanary?.Type).toBe('AWS::Synthetics::Canary');
+  });
+
   it('moves the stage out of the API deployment into an explicit stage', () => {
     const template = compiledTemplate();
     addDeliveryResources(template, deliveryInput());

@@ -7,7 +7,9 @@ import type { DeliverySettings, GradualFunction, Template } from '../../../../de
 export const settings: DeliveryInput['settings'] = {
   logRetentionDays: 90,
   syntheticsRuntime: 'syn-nodejs-5.4',
-  canarySchedule: 'rate(1 minute)',
+  idleProbeSchedule: 'rate(1 hour)',
+  functionPagingAlarms: true,
+  dashboard: true,
   apiGatewayCloudWatchRole: 'existing',
   judgeFunction: 'judge',
   aliasErrorRatePercent: 2,

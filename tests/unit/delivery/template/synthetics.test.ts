@@ -8,7 +8,6 @@ describe('syntheticsCanary', () => {
   const { resources, outputs } = syntheticsCanary({
     names,
     runtimeVersion: 'syn-nodejs-5.4',
-    schedule: 'rate(10 minutes)',
     apiUrl,
     script: 'S',
   });
@@ -21,9 +20,14 @@ describe('syntheticsCanary', () => {
       RunConfig: { EnvironmentVariables: { API_URL: apiUrl } },
     });
     expect(canary?.DependsOn).toEqual(['ApiGatewayStage']);
-    expect(canary?.Properties?.Schedule.Expression).toBe('rate(10 minutes)');
     expect(canary?.Properties?.ProvisionedResourceCleanup).toBe('AUTOMATIC');
     expect(outputs.SyntheticsCanaryName.Value).toEqual({ Ref: 'SyntheticsCanary' });
+  });
+
+  it('runs once each time the judge starts it, and is created without running', () => {
+    const canary = resources.SyntheticsCanary;
+    expect(canary?.Properties?.Schedule).toEqual({ Expression: 'rate(0 minute)', DurationInSeconds: '0' });
+    expect(canary?.Properties?.StartCanaryAfterCreation).toBe(false);
   });
 
   it('alarms under a fixed name, never a Ref to the canary, so the deployment groups close no cycle', () => {

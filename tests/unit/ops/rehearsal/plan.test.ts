@@ -59,7 +59,7 @@ describe('planFromTemplate', () => {
       fn: hits,
       alias: 'live',
       metricsNamespace: TEST_NAMESPACE,
-      settings: { aliasErrorRatePercent: 2 } as DeliverySettings,
+      settings: { aliasErrorRatePercent: 2, functionPagingAlarms: true } as DeliverySettings,
       names: stageNames('canary-api', 'prod'),
     });
     return {
