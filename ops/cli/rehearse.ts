@@ -14,7 +14,8 @@ import { FAULT_GRAMMAR, parseFault } from '../rehearsal/fault';
 import { markdownSummary } from '../rehearsal/markdown';
 import { measureBuilds } from '../rehearsal/measure-builds';
 import { renderReport } from '../rehearsal/report';
-import type { RehearsalSummary } from '../rehearsal/summary';
+import { revisionOf } from '../rehearsal/revision';
+import type { RehearsalRecord, RehearsalSummary } from '../rehearsal/summary';
 import { verdictLine } from '../rehearsal/verdict-line';
 import { createView } from '../view';
 
@@ -94,6 +95,8 @@ const log = (message: string) => view.note(message);
 log(
   `building baseline ${values.baseline} and candidate ${values.candidate ?? '(working tree)'} for ${stage}…`,
 );
+// Resolved before the builds, so that the commits named in the outputs are the ones built.
+const compared = { stage, baseline: revisionOf(values.baseline), candidate: revisionOf(values.candidate) };
 const [baseline, candidate] = await Promise.all([
   buildService(stage, values.baseline),
   buildService(stage, values.candidate),
@@ -144,12 +147,10 @@ if (values.envelope) {
   for (const line of envelopeTable(cells)) console.log(`  ${line}`);
 }
 log(`simulated in ${((performance.now() - started) / 1000).toFixed(1)}s of real time after the builds`);
+const record: RehearsalRecord = { ...compared, ...summary };
 if (values.json)
-  writeFileSync(
-    values.json,
-    `${JSON.stringify(cells ? { ...summary, envelope: cells } : summary, null, 2)}\n`,
-  );
-writeFileSync(String(values.report), await renderReport(summary, cells));
-if (values.markdown) appendFileSync(values.markdown, markdownSummary(summary, `Rehearsal of ${stage}`));
+  writeFileSync(values.json, `${JSON.stringify(cells ? { ...record, envelope: cells } : record, null, 2)}\n`);
+writeFileSync(String(values.report), await renderReport(record, cells));
+if (values.markdown) appendFileSync(values.markdown, markdownSummary(record, `Rehearsal of ${stage}`));
 log(`report: ${values.report}`);
 process.exit(summary.outcome === 'promoted' ? 0 : 1);

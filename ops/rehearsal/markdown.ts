@@ -1,4 +1,4 @@
-import type { RehearsalSummary } from './summary';
+import { firedAlarms, type RehearsalRecord, revisionText } from './summary';
 import { verdictLine } from './verdict-line';
 
 const percent = (share: number) => `${Math.round(share * 100)} %`;
@@ -8,9 +8,9 @@ const ratio = ({ failed, total }: { failed: number; total: number }) => `${faile
  * The rehearsal's verdict and key figures as GitHub-flavoured Markdown, for a pull request's job
  * summary: what a reviewer needs to decide, with the full report attached as an artifact.
  */
-export function markdownSummary(summary: RehearsalSummary, title = 'Rehearsal'): string {
+export function markdownSummary(summary: RehearsalRecord, title = 'Rehearsal'): string {
   const { byVersion } = summary.requests;
-  const fired = summary.alarms.filter((alarm) => alarm.transitions.some((t) => t.to === 'ALARM'));
+  const fired = firedAlarms(summary);
   const lines = [
     `## ${title}: ${verdictLine(summary)}`,
     '',
@@ -18,11 +18,14 @@ export function markdownSummary(summary: RehearsalSummary, title = 'Rehearsal'):
     '',
     '| | |',
     '| --- | --- |',
+    `| stage | ${summary.stage} |`,
+    `| baseline | ${revisionText(summary.baseline)} |`,
+    `| candidate | ${revisionText(summary.candidate)} |`,
     `| failed requests, candidate | ${ratio(byVersion.candidate)} |`,
     `| failed requests, baseline | ${ratio(byVersion.baseline)} |`,
     `| highest candidate share | ${percent(summary.maxCandidateShare)} |`,
     `| time to rollback | ${summary.timeToRollbackSeconds === null ? '–' : `${summary.timeToRollbackSeconds} s after the fault's first request`} |`,
-    `| alarms that fired | ${fired.map((alarm) => `\`${alarm.name}\``).join(', ') || 'none'} |`,
+    `| alarms that fired | ${fired.map(({ name, at }) => `\`${name}\` at ${at.map((t) => `t+${t} s`).join(', ')}`).join(', ') || 'none'} |`,
     '',
     '| function | outcome | why |',
     '| --- | --- | --- |',

@@ -33,6 +33,12 @@ export class Recorder {
   readonly #window: Record<Version, Tally> = { baseline: emptyTally(), candidate: emptyTally() };
   readonly #perFunction = new Map<string, Record<Version, Tally>>();
   #phase = 'starting';
+  /**
+   * The deployments, as the first tick hands them over (the engine creates them after the recorder):
+   * each event then reads their weights, so a step is stamped with the moment it happened.
+   */
+  #deployments: readonly FunctionDeployment[] = [];
+  #lastWeights = '';
 
   constructor(
     private readonly plan: RehearsalPlan,
@@ -41,7 +47,13 @@ export class Recorder {
   ) {}
 
   emit(kind: RehearsalEvent['kind'], message: string): void {
-    const event = { simulatedSeconds: seconds(this.clock.now()), kind, message };
+    const weights = this.#changedWeights();
+    const event: RehearsalEvent = {
+      simulatedSeconds: seconds(this.clock.now()),
+      kind,
+      message,
+      ...(weights && { weights }),
+    };
     if (kind === 'phase') this.#phase = message;
     this.events.push(event);
     this.onEvent?.(event);
@@ -53,6 +65,17 @@ export class Recorder {
       { simulatedSeconds: seconds(this.clock.now()), from, to },
     ]);
     this.emit('alarm', `${name}: ${from} -> ${to}`);
+  }
+
+  /** The candidate's shares now, when they differ from what the last event or timeline point said. */
+  #changedWeights(): Record<string, number> | undefined {
+    const weights = Object.fromEntries(
+      this.#deployments.map((deployment) => [deployment.fn.key, deployment.weight]),
+    );
+    const text = JSON.stringify(weights);
+    if (this.#deployments.length === 0 || text === this.#lastWeights) return undefined;
+    this.#lastWeights = text;
+    return weights;
   }
 
   transitionsOf(name: string) {
@@ -84,6 +107,8 @@ export class Recorder {
     const weights = Object.fromEntries(
       deployments.map((deployment) => [deployment.fn.key, deployment.weight]),
     );
+    this.#deployments = deployments;
+    this.#lastWeights = JSON.stringify(weights);
     this.maxCandidateShare = Math.max(this.maxCandidateShare, ...Object.values(weights));
     const durations = new Map(this.#window.baseline.durations);
     for (const [value, count] of this.#window.candidate.durations)

@@ -38,6 +38,11 @@ export interface RehearsalEvent {
   simulatedSeconds: number;
   kind: 'phase' | 'weights' | 'alarm';
   message: string;
+  /**
+   * The candidate's share of each function's traffic right after this event, on the events that changed
+   * it: the report draws each step at its moment, not at the next 10-second timeline point.
+   */
+  weights?: Record<string, number>;
 }
 
 /** The stated model parameters a rehearsal ran with (docs/rehearsal.md says why these defaults). */
@@ -87,3 +92,35 @@ export interface RehearsalSummary {
   /** What this machine measured: depends on it, and never on a verdict. */
   measured: { latencyMs: Record<string, Record<Version, number>> };
 }
+
+/** One side of the comparison: the git ref asked for and the commit it was built from. */
+export interface Revision {
+  /** The ref given on the command line, or `working tree`. */
+  ref: string;
+  /** The full commit hash; for the working tree, HEAD's. */
+  commit: string;
+  /** The build also held changes not committed on top of `commit` (the working tree's). */
+  uncommittedChanges: boolean;
+}
+
+/** What a rehearsal compared, so that its report, JSON and Markdown say it wherever they are read. */
+export interface Compared {
+  stage: string;
+  baseline: Revision;
+  candidate: Revision;
+}
+
+/** The engine's summary with what it compared: what the report, the JSON and the Markdown are made of. */
+export type RehearsalRecord = Compared & RehearsalSummary;
+
+/** Each alarm that entered ALARM, with the moments it did: what "fired" means in every output. */
+export function firedAlarms(summary: RehearsalSummary): { name: string; at: number[] }[] {
+  return summary.alarms.flatMap((alarm) => {
+    const at = alarm.transitions.filter((t) => t.to === 'ALARM').map((t) => t.simulatedSeconds);
+    return at.length > 0 ? [{ name: alarm.name, at }] : [];
+  });
+}
+
+/** A revision as one line: the ref, its commit and whether uncommitted changes were built with it. */
+export const revisionText = ({ ref, commit, uncommittedChanges }: Revision) =>
+  `${ref} at ${commit}${uncommittedChanges ? ' with uncommitted changes' : ''}`;

@@ -235,6 +235,11 @@ describe('npm run rehearse', () => {
       config: 'CodeDeployDefault.LambdaLinear10PercentEvery1Minute',
       trafficPerSecond: 5,
     });
+    // What a pull request's artifact compared: the stage, HEAD as the baseline, the working tree built.
+    const head = spawnSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8' }).stdout.trim();
+    expect(summary.stage).toBe('staging');
+    expect(summary.baseline).toMatchObject({ ref: 'HEAD', commit: head });
+    expect(summary.candidate.ref).toBe('working tree');
     expect(summary.envelope).toHaveLength(52);
     expect(summary.envelope.every((cell: EnvelopeCell) => cell.runs === 20)).toBe(true);
     expect(Object.keys(summary.envelope[0]).sort()).toEqual(

@@ -12,9 +12,18 @@ describe('the rehearsal summary for a pull request', () => {
     expect(text.split('\n')[0]).toBe(`## Prod rehearsal: ${verdictLine(rolledBackSummary())}`);
     expect(text).toContain('| failed requests, candidate | 9 of 15 |');
     expect(text).toContain("| time to rollback | 28.5 s after the fault's first request |");
-    expect(text).toContain('| alarms that fired | `canary-api-prod-hits-judge` |');
+    expect(text).toContain(
+      '| alarms that fired | `canary-api-prod-hits-judge` at t+30 s, `canary-api-prod-hits-v2-errors` at t+60 s |',
+    );
     expect(text).toContain('| hits | rolled back | canary-api-prod-hits-judge in ALARM |');
     expect(text).toContain('| hello | rolled back by stack | hits: canary-api-prod-hits-judge in ALARM |');
+  });
+
+  it('names the stage and the commits it compared, so a pull request says what it judged', () => {
+    const text = markdownSummary(rolledBackSummary());
+    expect(text).toContain('| stage | prod |');
+    expect(text).toContain(`| baseline | origin/main at ${'a'.repeat(40)} |`);
+    expect(text).toContain(`| candidate | working tree at ${'b'.repeat(40)} with uncommitted changes |`);
   });
 
   it('says so plainly when the release was promoted, and still counts the failed requests', () => {
