@@ -9,8 +9,7 @@
  */
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'fflate';
 import { proxyEvent as apiEvent, type RequestSpec } from '../../delivery/api-gateway-event';
@@ -18,6 +17,7 @@ import { startEmbeddedDynamoDB } from '../embedded-dynamodb';
 import { lambdaContext } from '../lambda-context';
 import { bundleForNode } from '../node-script';
 import { packagedFunctions, packageService } from '../packaged-service';
+import { containTempFiles, removeTempFolder, tempFolder } from '../temp-folder';
 import { CLIENT_LEVELS, type LoadResult, measureLoad } from './load';
 
 const COLD_RUNS = 25;
@@ -25,7 +25,9 @@ const COLD_RUNS = 25;
 const TARGETS_KB: Record<string, number> = { hello: 15, hits: 200, health: 200 };
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-const workDir = mkdtempSync(join(tmpdir(), 'canary-api-bench-'));
+// Every temporary file of this run, its children's included, in one folder that goes when it ends.
+containTempFiles('canary-api-bench-');
+const workDir = tempFolder('bench-');
 const dynamodb = await startEmbeddedDynamoDB({ stage: 'bench' });
 
 const median = (values: number[]) =>
@@ -171,7 +173,7 @@ table([
 ]);
 
 await dynamodb.close();
-rmSync(workDir, { recursive: true, force: true });
+removeTempFolder(workDir);
 
 // 5. Load through HTTP, each cell on a fresh server: npm start, and the anchor in the same run.
 console.log('\nLoad: POST /hits/{counter} over HTTP, each cell on a freshly started server…');

@@ -5,6 +5,7 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startEmbeddedDynamoDB } from '../../local/embedded-dynamodb';
+import { containTempFiles } from '../../local/temp-folder';
 import { buildService, isGitRef } from '../rehearsal/build';
 import { simulate } from '../rehearsal/engine';
 import { ENVELOPE_RUNS, type EnvelopeCell, envelope } from '../rehearsal/envelope';
@@ -90,6 +91,8 @@ for (const ref of [values.baseline, values.candidate]) {
   if (ref !== undefined && !isGitRef(ref)) fail(`'${ref}' is not a commit of this repository.`);
 }
 
+// Every temporary file of this run, sls's included, in one folder that goes when it ends, Ctrl-C too.
+containTempFiles('canary-api-rehearse-');
 const view = createView(process.stdout);
 const log = (message: string) => view.note(message);
 log(

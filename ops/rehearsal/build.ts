@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packagedFunctions, packageService } from '../../local/packaged-service';
+import { tempFolder } from '../../local/temp-folder';
 import type { Template } from './plan';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -17,7 +17,8 @@ export interface Build {
 
 /** The service at a git ref (or the working tree when ref is undefined), packaged as `sls deploy` would. */
 export async function buildService(stage: string, ref?: string): Promise<Build> {
-  const workDir = mkdtempSync(join(tmpdir(), 'canary-api-rehearsal-'));
+  // Removed when the process ends (tempFolder): the versions' processes read `code` until then.
+  const workDir = tempFolder('canary-api-rehearsal-');
   let serviceDir = root;
   if (ref !== undefined) {
     serviceDir = join(workDir, 'source');

@@ -1,10 +1,9 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { bundleForNode } from '../../local/node-script';
+import { tempFolder } from '../../local/temp-folder';
 
 /** What invoking a function of a version gave: its answer, or the error Lambda would report. */
 export interface InvokeOutcome {
@@ -32,7 +31,7 @@ export class VersionRuntime {
   ): Promise<VersionRuntime> {
     hostScript ??= bundleForNode(
       join(import.meta.dirname, 'version-host.ts'),
-      mkdtempSync(join(tmpdir(), 'canary-api-host-')),
+      tempFolder('canary-api-host-'),
     );
     const child = fork(hostScript, [codeDir, version, ...(crashOnInit ? ['crash-on-init'] : [])], {
       execArgv: [],

@@ -1,7 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { containTempFiles, removeTempFolder } from '../../local/temp-folder';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -11,7 +9,14 @@ declare module 'vitest' {
 }
 
 export default function setup(project: TestProject) {
-  const runScratch = mkdtempSync(join(tmpdir(), 'canary-api-run-'));
+  const previousTmpdir = process.env.TMPDIR;
+  // Also the temp directory of the test files' processes and of what they start (they inherit it): a
+  // folder a test forgot, or `sls package` interrupted by Ctrl-C, goes with the run.
+  const runScratch = containTempFiles('canary-api-run-');
   project.provide('runScratch', runScratch);
-  return () => rmSync(runScratch, { recursive: true, force: true });
+  return () => {
+    if (previousTmpdir === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = previousTmpdir;
+    removeTempFolder(runScratch);
+  };
 }
