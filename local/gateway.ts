@@ -12,6 +12,7 @@ import {
   gatewayProblemHeaders,
 } from '../delivery/gateway-problems';
 import { forwardedHeaders, HOP_BY_HOP } from './gateway-headers';
+import { UpstreamGate } from './upstream-gate';
 
 /**
  * `npm start`'s front door, standing where API Gateway stands on AWS: serverless-offline behind it
@@ -19,10 +20,11 @@ import { forwardedHeaders, HOP_BY_HOP } from './gateway-headers';
  * requests queue for Lambda concurrency), enforces API Gateway's body limit and timeout, and answers
  * every refusal of its own, or of serverless-offline's HTTP layer, with the problem documents the
  * deployed gateway answers (delivery/gateway-problems.ts). What a handler answers passes unchanged.
+ * While serverless-offline starts or restarts, requests wait for it (`hold`, `release`).
  */
 export interface GatewayOptions {
-  /** Where serverless-offline listens. */
-  upstreamPort: number;
+  /** Where serverless-offline listens; without it, requests wait for `release`. */
+  upstreamPort?: number;
   port: number;
   host?: string;
   /** Requests handed to serverless-offline at once. */
@@ -48,6 +50,10 @@ export interface LocalGateway {
   connections(): Promise<number>;
   /** Requests whose bodies are still arriving. */
   reading(): number;
+  /** Requests wait from now on (their time limit still running); resolves once none is being forwarded. */
+  hold(): Promise<void>;
+  /** Forwards the waiting requests and those to come to this port; null answers them 502. */
+  release(upstreamPort: number | null): void;
   close(): Promise<void>;
 }
 
@@ -160,9 +166,11 @@ export async function startGateway(options: GatewayOptions): Promise<LocalGatewa
   let reading = 0;
   const turns = pLimit(maxInFlight);
   const agent = new Agent({ keepAlive: true, maxSockets: maxInFlight });
+  const gate = new UpstreamGate(options.upstreamPort);
 
   /** Forwards the request; the integration limit counts from its arrival, not from its turn. */
   function forward(
+    upstreamPort: number,
     incoming: IncomingMessage,
     response: ServerResponse,
     body: Buffer,
@@ -172,7 +180,7 @@ export async function startGateway(options: GatewayOptions): Promise<LocalGatewa
     return new Promise((resolve) => {
       const upstream = request({
         host: '127.0.0.1',
-        port: options.upstreamPort,
+        port: upstreamPort,
         method: incoming.method,
         path: incoming.url,
         headers: forwardedHeaders(incoming, body, options.cors ?? false),
@@ -187,7 +195,7 @@ export async function startGateway(options: GatewayOptions): Promise<LocalGatewa
         // A kept-alive connection serverless-offline closed just as it was reused: the request never
         // reached it, so it is sent once more on a new one (the retry Node's http docs describe).
         if (!retried && upstream.reusedSocket && error.code === 'ECONNRESET') {
-          return resolve(forward(incoming, response, body, deadline, true));
+          return resolve(forward(upstreamPort, incoming, response, body, deadline, true));
         }
         sendProblem(response, 502, GATEWAY_PROBLEMS.DEFAULT_5XX);
       });
@@ -233,7 +241,10 @@ export async function startGateway(options: GatewayOptions): Promise<LocalGatewa
         if (incoming.socket.destroyed) return;
         if (performance.now() >= deadline)
           return sendProblem(response, 504, GATEWAY_PROBLEMS.INTEGRATION_TIMEOUT);
-        await forward(incoming, response, body, deadline);
+        const upstreamPort = await gate.enter(deadline);
+        if (upstreamPort === 'late') return sendProblem(response, 504, GATEWAY_PROBLEMS.INTEGRATION_TIMEOUT);
+        if (upstreamPort === null) return sendProblem(response, 502, GATEWAY_PROBLEMS.DEFAULT_5XX);
+        await forward(upstreamPort, incoming, response, body, deadline).finally(() => gate.leave());
       });
     },
   );
@@ -254,8 +265,13 @@ export async function startGateway(options: GatewayOptions): Promise<LocalGatewa
         server.getConnections((error, count) => (error ? reject(error) : resolve(count))),
       ),
     reading: () => reading,
+    // Idle kept-alive connections would hold a stopping serverless-offline open for its 5 s grace period.
+    hold: () => gate.hold().then(() => agent.destroy()),
+    release: (upstreamPort) => gate.release(upstreamPort),
     close: () =>
       new Promise<void>((resolve) => {
+        // Requests still waiting for serverless-offline have no one left to answer them.
+        gate.release(null);
         agent.destroy();
         server.closeAllConnections();
         server.close(() => resolve());

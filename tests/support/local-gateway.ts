@@ -29,8 +29,9 @@ export async function upstream(handle: Upstream): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
+/** The gateway in front of `upstreamPort`; with undefined, requests wait for its `release`. */
 export async function gateway(
-  upstreamPort: number,
+  upstreamPort: number | undefined,
   options: Partial<GatewayOptions> = {},
 ): Promise<LocalGateway> {
   const started = await startGateway({ port: 0, upstreamPort, ...options });

@@ -1,0 +1,41 @@
+import { type FSWatcher, watch } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * What serverless-offline builds and configures the functions from: the folders their bundles are
+ * made of (the rooms functions/ may import, tests/architecture/rooms.test.ts) and serverless.yml.
+ * local/ is not among them: it is npm start itself.
+ */
+export const SOURCE_FOLDERS = ['functions', 'lib', 'delivery'] as const;
+export const SOURCE_FILES = ['serverless.yml'] as const;
+/** Editors also write swap, backup and temporary files next to a source; those change nothing. */
+const SOURCE = /\.(ts|cjs|mjs|js|json|ya?ml)$/;
+
+/**
+ * Calls `changed` with a changed source's path (relative to `root`) once sources have stopped
+ * changing for `settleMs`: one save is often several events (write, rename, attributes), and a
+ * checkout or a formatter touches many files at once. Returns a function that stops watching.
+ */
+export function watchSources(root: string, changed: (file: string) => void, settleMs = 200): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  const seen = (file: string) => {
+    if (!SOURCE.test(file)) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => changed(file), settleMs);
+  };
+  // A file watched by itself is lost when an editor saves by renaming a new file over it; its folder is not.
+  const watchers: FSWatcher[] = [
+    watch(root, (_, name) => {
+      if (name && (SOURCE_FILES as readonly string[]).includes(name)) seen(name);
+    }),
+    ...SOURCE_FOLDERS.map((folder) =>
+      watch(join(root, folder), { recursive: true }, (_, name) => {
+        if (name) seen(join(folder, name));
+      }),
+    ),
+  ];
+  return () => {
+    clearTimeout(timer);
+    for (const watcher of watchers) watcher.close();
+  };
+}

@@ -1,0 +1,50 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SOURCE_FOLDERS, watchSources } from '../../../local/source-watch';
+
+// A checkout in miniature: the watched folders, serverless.yml, and files beside them.
+let root: string;
+let stop: () => void = () => undefined;
+
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), 'canary-api-watch-'));
+  for (const folder of [...SOURCE_FOLDERS, 'docs', 'lib/deep'])
+    mkdirSync(join(root, folder), { recursive: true });
+  writeFileSync(join(root, 'serverless.yml'), 'service: x\n');
+});
+afterEach(() => {
+  stop();
+  rmSync(root, { recursive: true, force: true });
+});
+
+/** The first change reported after `act` runs. */
+function nextChange(act: () => void): Promise<string> {
+  return new Promise((resolve) => {
+    stop = watchSources(root, resolve, 10);
+    act();
+  });
+}
+
+describe('watching the sources of the functions', () => {
+  it.each([
+    ['a handler', 'functions/hello.ts'],
+    ['a nested library file', 'lib/deep/greeting.ts'],
+    ['a delivery module', 'delivery/gateway-problems.ts'],
+    ['serverless.yml', 'serverless.yml'],
+  ])('reports a change to %s by its path in the checkout', async (_, file) => {
+    expect(await nextChange(() => writeFileSync(join(root, file), 'changed'))).toBe(file);
+  });
+
+  it("ignores an editor's swap file and files outside the sources, then reports the source saved after them", async () => {
+    const change = nextChange(() => {
+      writeFileSync(join(root, 'lib/.greeting.ts.swp'), 'x');
+      writeFileSync(join(root, 'lib/greeting.ts~'), 'x');
+      writeFileSync(join(root, 'docs/local.md'), 'x');
+      writeFileSync(join(root, 'package.json'), '{}');
+      writeFileSync(join(root, 'lib/greeting.ts'), 'x');
+    });
+    expect(await change).toBe('lib/greeting.ts');
+  });
+});
