@@ -1,20 +1,23 @@
 'use strict';
-// A local osls plugin with two guards for everyday commands:
-// - `sls invoke local -f hits` without the embedded DynamoDB would print a connection-refused stack
-//   trace; it fails first with one sentence saying what to do. It runs before serverless-esbuild
-//   bundles, whose esbuild process would otherwise keep a failed invoke alive.
-// - serverless-esbuild reuses its build folder, so a renamed handler or an earlier output format left
-//   files there that went into every artifact; packaging starts from an empty folder.
+// A local osls plugin with guards for everyday commands:
+// - `sls invoke local -f hits` without the embedded DynamoDB fails with one sentence saying what to do
+//   instead of a stack trace, before serverless-esbuild bundles (its esbuild would keep it alive).
+// - `sls invoke local` runs the handler in osls's process: the AWS SDK's 8-line reminder that its 2027
+//   releases need Node 22 would follow every invoke on Node 20.
+// - Under a debugger (`node --inspect-brk node_modules/.bin/sls invoke local …`) the bundle keeps its
+//   names and carries inline source maps, so breakpoints bind in the TypeScript.
+// - serverless-esbuild reuses its build folder, and stale files there went into every artifact:
+//   packaging starts from an empty folder.
 const { rm } = require('node:fs/promises');
+const inspector = require('node:inspector');
 const net = require('node:net');
 const path = require('node:path');
 
 // Same default as LOCAL_DYNAMODB_ENDPOINT in lib/config.ts, which the handler uses when invoked locally.
 const DEFAULT_ENDPOINT = 'http://127.0.0.1:8000';
-const BUILD_FOLDER = '.esbuild';
 
-function reachable({ hostname, port }) {
-  return new Promise((resolve) => {
+const reachable = ({ hostname, port }) =>
+  new Promise((resolve) => {
     const socket = net.connect({ host: hostname, port: Number(port), timeout: 1000 });
     const finish = (result) => {
       socket.destroy();
@@ -24,12 +27,21 @@ function reachable({ hostname, port }) {
     socket.once('timeout', () => finish(false));
     socket.once('error', () => finish(false));
   });
-}
 
 class ServerlessLocalGuards {
   constructor(serverless, options) {
+    // serverless-esbuild reads custom.esbuild on `initialize`, after every plugin is constructed. Only
+    // this invoke's bundle changes: `sls package` and `sls deploy` never get here.
+    if (serverless.processedInput?.commands?.join(' ') === 'invoke local' && inspector.url()) {
+      const { custom } = serverless.service; // serverless.yml's, which sets custom.esbuild
+      custom.esbuild = { ...custom.esbuild, minify: false, sourcemap: 'inline' };
+    }
     this.hooks = {
       'before:invoke:local:loadEnvVars': async () => {
+        // Safe to hide: on Lambda the functions run on nodejs24.x, and the SDK installed here runs on
+        // Node 20 (its engines: >=20). The day an SDK release needs Node 22, `npm install` says so
+        // (EBADENGINE) whatever this variable is. Set it to false to see the reminder.
+        process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
         const requiredBy = serverless.service.custom?.embeddedDynamoDB?.requiredBy ?? [];
         if (!requiredBy.includes(options.function)) return;
         const endpoint = new URL(process.env.AWS_ENDPOINT_URL_DYNAMODB || DEFAULT_ENDPOINT);
@@ -39,7 +51,7 @@ class ServerlessLocalGuards {
         );
       },
       'before:package:initialize': () =>
-        rm(path.join(serverless.serviceDir, BUILD_FOLDER), { recursive: true, force: true }),
+        rm(path.join(serverless.serviceDir, '.esbuild'), { recursive: true, force: true }),
     };
   }
 }

@@ -44,8 +44,10 @@ console.log('Packaging (sls package --stage dev)…');
 await packageService(workDir);
 const bundles: Record<string, { file: string; handler: string }> = {};
 const sizeRows = [['function', 'minified', 'gzip', 'target']];
-// The API functions; the deployment hooks only run during deployments.
-const apiFunctions = Object.entries(packagedFunctions(workDir)).filter(([name]) => !name.endsWith('Traffic'));
+// The API functions; the deployment hooks and the judge only run during deployments.
+const apiFunctions = Object.entries(packagedFunctions(workDir)).filter(
+  ([name]) => !name.endsWith('Traffic') && name !== 'judge',
+);
 // What Lambda would give the functions: the template's environment, plus where the local table is.
 const lambdaEnv = {
   ...process.env,
