@@ -1,4 +1,5 @@
 import { setTimeout as wait } from 'node:timers/promises';
+import { examples } from '../lib/endpoints.json';
 import { proxyEvent, type RequestSpec } from './api-gateway-event';
 
 /** One request a release must answer as expected before (and after) it takes traffic. */
@@ -10,64 +11,11 @@ export interface SmokeCheck {
   body?: Record<string, unknown>;
 }
 
-/** Writes go to this counter only, so smoke checks never touch a counter that users read. */
-export const SMOKE_TEST_COUNTER = 'smoke-test';
-
 /** The checks for each deployed function, by its key in serverless.yml. */
 export const SMOKE_CHECKS: Readonly<Record<string, readonly SmokeCheck[]>> = {
-  hello: [
-    {
-      name: 'GET /hello?name=canary greets by name',
-      request: { resource: '/hello', query: { name: 'canary' } },
-      status: 200,
-      body: { message: 'Hello, canary!' },
-    },
-  ],
-  echo: [
-    {
-      name: 'POST /echo?transform=shout shouts',
-      request: {
-        method: 'POST',
-        resource: '/echo',
-        query: { transform: 'shout' },
-        headers: { 'Content-Type': 'application/json' },
-        body: '{"data":"hello, world!"}',
-      },
-      status: 200,
-      body: { data: '!DLROW ,OLLEH' },
-    },
-  ],
-  hits: [
-    {
-      name: `POST /hits/${SMOKE_TEST_COUNTER} counts`,
-      request: {
-        method: 'POST',
-        resource: '/hits/{counter}',
-        path: `/hits/${SMOKE_TEST_COUNTER}`,
-        pathParameters: { counter: SMOKE_TEST_COUNTER },
-      },
-      status: 200,
-      body: { counter: SMOKE_TEST_COUNTER },
-    },
-    {
-      name: `GET /hits/${SMOKE_TEST_COUNTER} reads`,
-      request: {
-        resource: '/hits/{counter}',
-        path: `/hits/${SMOKE_TEST_COUNTER}`,
-        pathParameters: { counter: SMOKE_TEST_COUNTER },
-      },
-      status: 200,
-      body: { counter: SMOKE_TEST_COUNTER },
-    },
-  ],
-  health: [
-    {
-      name: 'GET /health is UP',
-      request: { resource: '/health' },
-      status: 200,
-      body: { status: 'UP', checks: { dynamodb: 'UP' } },
-    },
-  ],
+  // Each endpoint's: the examples of its answers in openapi.yaml (compiled into lib/endpoints.json).
+  ...examples,
+  // The fallback serves no operation of openapi.yaml: its check is this template's own.
   fallback: [
     {
       name: 'GET /smoke-test/missing is a 404 problem',

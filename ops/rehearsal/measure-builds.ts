@@ -1,7 +1,7 @@
 import type { Build } from './build';
 import { type Calibration, calibrate } from './calibration';
 import type { Fault } from './fault';
-import { planFromTemplate, type RehearsalPlan } from './plan';
+import { planFromTemplate, type RehearsalPlan, type Template } from './plan';
 import { VERSION_IDS } from './traffic';
 import { VersionRuntime } from './version-runtime';
 
@@ -29,11 +29,14 @@ export async function measureBuilds(
 ): Promise<{ plan: RehearsalPlan; calibration: Calibration; metricsNamespace: string }> {
   const environment = builds.candidate.environment;
   const metricsNamespace = required(environment, 'METRICS_NAMESPACE');
-  const plan = planFromTemplate(builds.candidate.template, {
-    candidateVersion: VERSION_IDS.candidate,
-    metricsNamespace,
-    functionNamePrefix: required(environment, 'FUNCTION_NAME_PREFIX'),
-  });
+  const plan = dropNewFunctions(
+    planFromTemplate(builds.candidate.template, {
+      candidateVersion: VERSION_IDS.candidate,
+      metricsNamespace,
+      functionNamePrefix: required(environment, 'FUNCTION_NAME_PREFIX'),
+    }),
+    builds.baseline.template,
+  );
   const processEnvironment = (build: Build) => ({
     PATH: process.env.PATH,
     ...build.environment,
@@ -61,4 +64,24 @@ export async function measureBuilds(
   } finally {
     await Promise.all([runtimes.baseline.stop(), runtimes.candidate.stop()]);
   }
+}
+
+/**
+ * The plan without the functions the baseline's template lacks, and without the alarms only they
+ * watch: on AWS a new function's alias is created at its first version, and no traffic shifts.
+ */
+export function dropNewFunctions(plan: RehearsalPlan, baseline: Template): RehearsalPlan {
+  const deployed = new Set(
+    Object.values(baseline.Resources)
+      .filter((resource) => resource.Type === 'AWS::Lambda::Function')
+      .map((resource) => String(resource.Properties.FunctionName)),
+  );
+  const functions = plan.functions.filter((fn) => deployed.has(fn.name));
+  const watched = new Set(functions.flatMap((fn) => fn.alarms));
+  return {
+    ...plan,
+    functions,
+    alarms: plan.alarms.filter((alarm) => watched.has(alarm.name)),
+    newFunctions: plan.functions.filter((fn) => !deployed.has(fn.name)).map((fn) => fn.key),
+  };
 }

@@ -55,6 +55,11 @@ export interface RehearsalPlan {
    * (a run-once schedule, delivery/judge/probe.ts), rather than on its own schedule from the start.
    */
   canaryStartedByJudges: boolean;
+  /**
+   * Functions the baseline does not have: a function's first deploy creates its alias at the new
+   * version, with no CodeDeploy deployment to rehearse (dropNewFunctions).
+   */
+  newFunctions: string[];
 }
 
 /** Namespaces and metrics the rehearsal produces from the requests it routes. */
@@ -274,6 +279,7 @@ export function planFromTemplate(template: Template, context: PlanContext): Rehe
           ? scheduleIntervalMs(schedule)
           : undefined,
     canaryStartedByJudges: schedule === RUN_ONCE_SCHEDULE,
+    newFunctions: [],
   };
 }
 

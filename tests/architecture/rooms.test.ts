@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { serviceFunctions } from '../support/service-functions';
 
 // One lifecycle per room: a top-level folder holds code that runs at one time in one place, and may
 // import only the rooms below it. The README's map describes the same rooms.
@@ -40,8 +40,7 @@ describe('the rooms', () => {
   });
 
   it('ship nothing but lib/ in the API functions: their whole import graph stays in lib/', () => {
-    const service = parse(readFileSync('serverless.yml', 'utf8'), { logLevel: 'silent' });
-    const apiFunctions = Object.values<{ handler: string; deploymentSettings?: object }>(service.functions)
+    const apiFunctions = Object.values(serviceFunctions())
       .filter((fn) => fn.deploymentSettings)
       .map((fn) => `${fn.handler.replace(/\.[^.]+$/, '')}.ts`);
     expect(apiFunctions.length).toBeGreaterThan(0);

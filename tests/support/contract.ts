@@ -12,13 +12,19 @@ interface HeaderSpec {
 }
 interface ResponseSpec {
   headers?: Record<string, HeaderSpec>;
-  content?: Record<string, unknown>;
+  content?: Record<string, Examples>;
 }
+interface Examples {
+  examples?: Record<string, { value: unknown }>;
+}
+type ParameterSpec = Examples & { $ref?: string };
 interface Operation {
+  parameters?: ParameterSpec[];
+  requestBody?: { content: Record<string, Examples> };
   responses: Record<string, ResponseSpec | { $ref: string }>;
 }
 export interface OpenApi {
-  paths: Record<string, Record<string, Operation>>;
+  paths: Record<string, Record<string, Operation> & { parameters?: ParameterSpec[] }>;
   components: { responses: Record<string, ResponseSpec>; headers: Record<string, HeaderSpec> };
 }
 
@@ -85,6 +91,59 @@ export function contractViolations(response: ObservedResponse): string[] {
     ),
   ];
 }
+
+const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+
+interface NamedExample {
+  where: string;
+  schemaPointer: string;
+  value: unknown;
+}
+
+/** Each named example of a parameter, a request body or an answer, with the pointer to its schema. */
+function namedExamples(): NamedExample[] {
+  const found: NamedExample[] = [];
+  const collect = (holder: Examples | undefined, at: string[]) => {
+    for (const [name, example] of Object.entries(holder?.examples ?? {})) {
+      const schemaPointer = `#/${pointer(...at, 'schema')}`;
+      found.push({ where: `${at.slice(1).join(' ')} example ${name}`, schemaPointer, value: example.value });
+    }
+  };
+  for (const [path, item] of Object.entries(openapi.paths)) {
+    for (const [index, parameter] of (item.parameters ?? []).entries()) {
+      collect(parameter, ['paths', path, 'parameters', String(index)]);
+    }
+    for (const method of METHODS.filter((candidate) => candidate in item)) {
+      const operation = item[method] as Operation;
+      const at = ['paths', path, method];
+      for (const [index, parameter] of (operation.parameters ?? []).entries()) {
+        collect(parameter, [...at, 'parameters', String(index)]);
+      }
+      for (const [mediaType, media] of Object.entries(operation.requestBody?.content ?? {})) {
+        collect(media, [...at, 'requestBody', 'content', mediaType]);
+      }
+      for (const [status, response] of Object.entries(operation.responses)) {
+        if ('$ref' in response) continue;
+        for (const [mediaType, media] of Object.entries(response.content ?? {})) {
+          collect(media, [...at, 'responses', status, 'content', mediaType]);
+        }
+      }
+    }
+  }
+  return found;
+}
+
+/** Every named example openapi.yaml gives that its own schema refuses: the smoke checks are made of them. */
+export function exampleViolations(): string[] {
+  return namedExamples().flatMap(({ where, schemaPointer, value }) =>
+    schemaViolations(JSON.stringify(value), 'application/json', schemaPointer).map(
+      (violation) => `${where}: ${violation}`,
+    ),
+  );
+}
+
+/** How many named examples openapi.yaml holds (a check that found none checked nothing). */
+export const namedExampleCount = () => namedExamples().length;
 
 function schemaViolations(body: string, mediaType: string, schemaPointer: string): string[] {
   if (mediaType === 'text/plain') return [];

@@ -71,6 +71,7 @@ export function testPlan(config = 'CodeDeployDefault.LambdaCanary10Percent5Minut
     canaryName: 'canary-api-prod',
     canaryIntervalMs: 60_000,
     canaryStartedByJudges: true,
+    newFunctions: [],
   };
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { functionAlarms } from '../../../../delivery/template/alarms';
 import { DEPLOYMENT_GROUP_ALARMS, functionAlarmId, stageNames } from '../../../../delivery/template/names';
 import type { DeliverySettings, GradualFunction } from '../../../../delivery/template/types';
+import { dropNewFunctions } from '../../../../ops/rehearsal/measure-builds';
 import {
   planFromTemplate,
   scheduleIntervalMs,
@@ -113,5 +114,25 @@ describe('planFromTemplate', () => {
     // The engine's tests run on a hand-made plan: its alarms are these, to the last field.
     expect(plan.alarms).toEqual(groupAlarms('hits'));
     expect(testPlan().alarms.filter((alarm) => alarm.name.includes('-hits-'))).toEqual(plan.alarms);
+  });
+});
+
+describe('dropNewFunctions', () => {
+  it('leaves out what the baseline does not deploy yet, and the alarms only it watches', () => {
+    const plan = testPlan();
+    const baseline: Template = {
+      Resources: {
+        HelloLambdaFunction: {
+          Type: 'AWS::Lambda::Function',
+          Properties: { FunctionName: 'canary-api-prod-hello' },
+        },
+      },
+    };
+    const rehearsed = dropNewFunctions(plan, baseline);
+    expect(rehearsed.functions.map((fn) => fn.key)).toEqual(['hello']);
+    expect(rehearsed.newFunctions).toEqual(['hits']);
+    expect(rehearsed.alarms.map((alarm) => alarm.name)).toEqual(
+      groupAlarms('hello').map((alarm) => alarm.name),
+    );
   });
 });
