@@ -115,7 +115,9 @@ const { plan, calibration, metricsNamespace } = await measureBuilds(
 log(`${plan.configName}: ${plan.alarms.length} alarms simulated, ${plan.notSimulated.length} not simulated`);
 for (const missing of plan.notSimulated) log(`not simulated: ${missing.alarm} (${missing.reason})`);
 for (const key of plan.newFunctions)
-  log(`${key} is new: its first deploy creates its alias at the new version, with no traffic shift to rehearse`);
+  log(
+    `${key} is new: its first deploy creates its alias at the new version, with no traffic shift to rehearse`,
+  );
 
 const summary: RehearsalSummary = simulate(plan, calibration, {
   trafficPerSecond: traffic,
