@@ -1,13 +1,16 @@
 import { type FSWatcher, watch } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 
 /**
  * What serverless-offline builds and configures the functions from: the folders their bundles are
- * made of (the rooms functions/ may import, tests/architecture/rooms.test.ts) and serverless.yml.
- * local/ is not among them: it is npm start itself.
+ * made of (the rooms functions/ may import, tests/architecture/rooms.test.ts), serverless.yml, and
+ * openapi.yaml, which declares the endpoints (delivery/endpoints). local/ is not among them: it is npm
+ * start itself.
  */
 export const SOURCE_FOLDERS = ['functions', 'lib', 'delivery'] as const;
-export const SOURCE_FILES = ['serverless.yml'] as const;
+export const SOURCE_FILES = ['serverless.yml', 'openapi.yaml'] as const;
+/** Compiled from openapi.yaml while serverless-offline restarts: its change is that restart's own. */
+const DERIVED = new Set(['lib/endpoints.json']);
 /** Editors also write swap, backup and temporary files next to a source; those change nothing. */
 const SOURCE = /\.(ts|cjs|mjs|js|json|ya?ml)$/;
 
@@ -19,7 +22,7 @@ const SOURCE = /\.(ts|cjs|mjs|js|json|ya?ml)$/;
 export function watchSources(root: string, changed: (file: string) => void, settleMs = 200): () => void {
   let timer: NodeJS.Timeout | undefined;
   const seen = (file: string) => {
-    if (!SOURCE.test(file)) return;
+    if (!SOURCE.test(file) || DERIVED.has(file.split(sep).join('/'))) return;
     clearTimeout(timer);
     timer = setTimeout(() => changed(file), settleMs);
   };

@@ -50,11 +50,18 @@ export function writeEndpoints(serviceDir: string): boolean {
 /**
  * serverless.yml's API functions, from openapi.yaml: each operation's x-function, served by
  * functions/<key>.ts with the http events of its operations, through the alias (deploymentSettings);
- * and the fallback's events, ANY on every resource. Packaging stops while lib/endpoints.json lags.
+ * and the fallback's events, ANY on every resource. Every sls command resolves them (package, deploy,
+ * offline under npm start, invoke local), so each compiles lib/endpoints.json first when openapi.yaml
+ * changed: nobody has to remember to.
  */
-export function serverlessFunctions(serviceDir: string) {
-  const stale = staleEndpoints(serviceDir);
-  if (stale) throw new Error(stale);
+export function serverlessFunctions(
+  serviceDir: string,
+  log = (line: string): void => {
+    process.stderr.write(`${line}\n`);
+  },
+) {
+  if (writeEndpoints(serviceDir))
+    log(`${ENDPOINTS_FILE}: compiled again from openapi.yaml (commit it with it)`);
   const document = readOpenApi(serviceDir);
   const functions: Record<string, ApiFunction> = {};
   for (const { functionKey, method, path } of servedOperations(document)) {

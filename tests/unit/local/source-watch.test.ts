@@ -13,6 +13,7 @@ beforeEach(() => {
   for (const folder of [...SOURCE_FOLDERS, 'docs', 'lib/deep'])
     mkdirSync(join(root, folder), { recursive: true });
   writeFileSync(join(root, 'serverless.yml'), 'service: x\n');
+  writeFileSync(join(root, 'openapi.yaml'), 'paths: {}\n');
 });
 afterEach(() => {
   stop();
@@ -33,6 +34,7 @@ describe('watching the sources of the functions', () => {
     ['a nested library file', 'lib/deep/greeting.ts'],
     ['a delivery module', 'delivery/gateway-problems.ts'],
     ['serverless.yml', 'serverless.yml'],
+    ['the endpoints’ declaration', 'openapi.yaml'],
   ])('reports a change to %s by its path in the checkout', async (_, file) => {
     expect(await nextChange(() => writeFileSync(join(root, file), 'changed'))).toBe(file);
   });
@@ -46,5 +48,14 @@ describe('watching the sources of the functions', () => {
       writeFileSync(join(root, 'lib/greeting.ts'), 'x');
     });
     expect(await change).toBe('lib/greeting.ts');
+  });
+
+  it('ignores lib/endpoints.json, which the restart an openapi.yaml change causes compiles', async () => {
+    const change = nextChange(() => {
+      writeFileSync(join(root, 'lib/endpoints.json'), '{}');
+      // Well past the 10 ms the watcher waits for sources to settle: a report would come first.
+      setTimeout(() => writeFileSync(join(root, 'openapi.yaml'), 'paths: { /x: {} }\n'), 200);
+    });
+    expect(await change).toBe('openapi.yaml');
   });
 });
