@@ -1,9 +1,8 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { connect } from 'node:net';
 import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort } from './free-port';
+import { freePort, isListening } from './free-port';
 import { bannerFilter, OFFLINE_BANNER, pipeLines } from './offline-output';
 
 /** serverless-offline as `npm start` runs it: in process mode, on free loopback ports, behind the gateway. */
@@ -24,17 +23,6 @@ export class OfflineDidNotStart extends Error {
   constructor(readonly code: number | null) {
     super(`serverless-offline ended with exit code ${code} before it served`);
   }
-}
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.end();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 /**
@@ -77,7 +65,7 @@ export async function startOffline(root: string, env: NodeJS.ProcessEnv): Promis
   void exited.then(() => {
     ended = true;
   });
-  while (!(await accepts(port))) {
+  while (!(await isListening(port))) {
     if (ended) throw new OfflineDidNotStart(await exited);
     await sleep(50);
   }

@@ -1,18 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { connect } from 'node:net';
 
-export { freePort } from '../../local/free-port';
-
-export function isListening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
+export { freePort, isListening } from '../../local/free-port';
 
 /** Polls until `ready` holds, failing with the process's output if it exits or the time runs out. */
 export async function waitFor(
