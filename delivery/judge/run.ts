@@ -65,10 +65,14 @@ export async function runJudge(
       return 'ended';
     }
     const at = ports.now();
+    // The probe runs beside the look and the wait, so a slow Synthetics API never delays a verdict.
+    let probing: Promise<void> = Promise.resolve();
     if (probedAt === undefined || at - probedAt >= PROBE_EVERY_MS) {
       probedAt = at;
-      const outcome = await ports.probe(at).catch((error: unknown) => `failed: ${String(error)}`);
-      ports.log({ deploymentId: deployment.deploymentId, judge: 'probe', outcome });
+      probing = ports
+        .probe(at)
+        .catch((error: unknown) => `failed: ${String(error)}`)
+        .then((outcome) => ports.log({ deploymentId: deployment.deploymentId, judge: 'probe', outcome }));
     }
     if (!worse) {
       try {
@@ -92,9 +96,10 @@ export async function runJudge(
       ports.log({ deploymentId: deployment.deploymentId, judge: 'unpublished', error: String(error) });
     });
     if (ports.now() + LOOK_EVERY_MS >= deadline) {
+      await probing;
       await ports.handOver(deployment);
       return 'handed-over';
     }
-    await ports.sleep(LOOK_EVERY_MS);
+    await Promise.all([ports.sleep(LOOK_EVERY_MS), probing]);
   }
 }

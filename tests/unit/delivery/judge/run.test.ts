@@ -164,6 +164,30 @@ describe('runJudge', () => {
     expect(world.probes.map((at) => (at - deployment.startedAt) / 1000)).toEqual([0, 60, 120]);
   });
 
+  it('publishes its verdict without waiting for the canary’s answer', async () => {
+    const world = fakeWorld({ perPeriod: 10, candidateErrors: 0, baselineErrors: 0 });
+    world.endAt(deployment.startedAt + 10_000);
+    const order: string[] = [];
+    let answer: (outcome: 'started') => void = () => undefined;
+    const ports: JudgePorts = {
+      ...world.ports,
+      probe: () => {
+        order.push('probe asked');
+        return new Promise((resolve) => {
+          answer = resolve;
+        });
+      },
+      publish: async () => {
+        order.push('verdict published');
+        // The Synthetics API answers only now, after the verdict is out.
+        answer('started');
+      },
+    };
+    expect(await runJudge(deployment, ports, options)).toBe('ended');
+    expect(order).toEqual(['probe asked', 'verdict published']);
+    expect(world.log.find((entry) => entry.judge === 'probe')?.outcome).toBe('started');
+  });
+
   it('goes on judging when the canary cannot be started: a probe is never a verdict', async () => {
     const world = fakeWorld({ perPeriod: 10, candidateErrors: 0, baselineErrors: 0 });
     world.endAt(deployment.startedAt + 70_000);
