@@ -100,9 +100,11 @@ log(
 );
 // Resolved before the builds, so that the commits named in the outputs are the ones built.
 const compared = { stage, baseline: revisionOf(values.baseline), candidate: revisionOf(values.candidate) };
+// Builds of the same sources are reused from this folder when it is set (docs/rehearsal.md).
+const buildCache = process.env.REHEARSE_BUILD_CACHE || undefined;
 const [baseline, candidate] = await Promise.all([
-  buildService(stage, values.baseline),
-  buildService(stage, values.candidate),
+  buildService(stage, values.baseline, buildCache),
+  buildService(stage, values.candidate, buildCache),
 ]).catch((error: Error) => fail(`The builds failed: ${error.message.split('\n')[0]}`));
 
 const started = performance.now();

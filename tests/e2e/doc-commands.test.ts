@@ -59,10 +59,13 @@ async function serveUntilReady(command: string) {
 let scratch: ScratchClone;
 // The commands' temp directory, removed with everything they leave in it (tests/e2e/temp-dirs.test.ts
 // counts what they leave).
-let temp: { TMPDIR: string };
+// The rehearsals there rebuild the same two commits each time: they share a build cache in it
+// (REHEARSE_BUILD_CACHE, docs/rehearsal.md), as CI may.
+let temp: { TMPDIR: string; REHEARSE_BUILD_CACHE: string };
 beforeAll(() => {
   scratch = scratchClone();
-  temp = { TMPDIR: mkdtempSync(join(tmpdir(), 'canary-api-doc-commands-')) };
+  const dir = mkdtempSync(join(tmpdir(), 'canary-api-doc-commands-'));
+  temp = { TMPDIR: dir, REHEARSE_BUILD_CACHE: join(dir, 'builds') };
 });
 afterAll(() => {
   scratch?.remove();

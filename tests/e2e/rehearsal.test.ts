@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from '../../local/embedded-dynamodb';
-import { type Build, buildService } from '../../ops/rehearsal/build';
+import { type Build, buildService, sourceKey } from '../../ops/rehearsal/build';
 import { defaultAssumptions, simulate } from '../../ops/rehearsal/engine';
 import type { EnvelopeCell } from '../../ops/rehearsal/envelope';
 import { expectedTraffic } from '../../ops/rehearsal/expected-traffic';
@@ -28,6 +28,22 @@ beforeAll(async () => {
   dynamodb = await startEmbeddedDynamoDB({ stage: 'prod' });
 }, 180_000);
 afterAll(() => dynamodb?.close());
+
+describe('the build cache (REHEARSE_BUILD_CACHE)', () => {
+  it('packages the same sources once, and keys them by stage and commit', { timeout: 180_000 }, async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'canary-api-build-cache-'));
+    onTestFinished(() => rmSync(cache, { recursive: true, force: true }));
+    const first = await buildService('prod', 'HEAD', cache);
+    const again = await buildService('prod', 'HEAD', cache);
+    expect(again).toEqual(first);
+    expect(readdirSync(cache)).toEqual([sourceKey('prod', 'HEAD')]);
+    expect(readdirSync(join(first.codeDir, 'functions')).sort()).toEqual(
+      readdirSync(join(build.codeDir, 'functions')).sort(),
+    );
+    expect(sourceKey('staging', 'HEAD')).not.toBe(sourceKey('prod', 'HEAD'));
+    expect(sourceKey('prod')).not.toBe(sourceKey('prod', 'HEAD'));
+  });
+});
 
 async function rehearseProd(
   faultText: string,
