@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -200,7 +200,7 @@ describe('npm run rehearse', () => {
       timeout: 880_000,
     });
 
-  it.each([
+  it.concurrent.each([
     [['--speed', '60'], /--speed and --rate are gone: .* --traffic <requests\/s> and --seed/],
     [['--stage', 'Q A'], /--stage must be a stage name/],
     [['--fault', 'errors=2'], /--fault must be none, errors=<0\.\.1>/],
@@ -209,8 +209,13 @@ describe('npm run rehearse', () => {
     [['--envelope-runs', '0'], /--envelope-runs must be a whole number of runs per cell from 1 to 10000/],
     [['--baseline', 'no-such-ref'], /'no-such-ref' is not a commit/],
     [['--colour'], /Unknown option/],
-  ])('exits 2 with one clear sentence for %j', (args, message) => {
-    const result = cli(args);
+  ])('exits 2 with one clear sentence for %j', async (args, message) => {
+    // Side by side: each only parses its arguments, and the file waits for none of them in turn.
+    const result = await new Promise<{ status: number | null; stderr: string }>((resolve) => {
+      execFile('node_modules/.bin/tsx', ['ops/cli/rehearse.ts', ...args], (error, _, stderr) =>
+        resolve({ status: error ? Number(error.code) : 0, stderr }),
+      );
+    });
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(result.stderr).not.toMatch(/^\s+at /m);
