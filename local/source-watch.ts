@@ -19,7 +19,22 @@ const SOURCE = /\.(ts|cjs|mjs|js|json|ya?ml)$/;
  * changing for `settleMs`: one save is often several events (write, rename, attributes), and a
  * checkout or a formatter touches many files at once. Returns a function that stops watching.
  */
-export function watchSources(root: string, changed: (file: string) => void, settleMs = 200): () => void {
+export interface WatchOptions {
+  settleMs?: number;
+  warn?: (line: string) => void;
+  /** node:fs's watch; tests hand in watchers whose failures they decide. */
+  watchFolder?: typeof watch;
+}
+
+export function watchSources(
+  root: string,
+  changed: (file: string) => void,
+  {
+    settleMs = 200,
+    warn = (line) => process.stderr.write(`${line}\n`),
+    watchFolder = watch,
+  }: WatchOptions = {},
+): () => void {
   let timer: NodeJS.Timeout | undefined;
   const seen = (file: string) => {
     if (!SOURCE.test(file) || DERIVED.has(file.split(sep).join('/'))) return;
@@ -28,15 +43,25 @@ export function watchSources(root: string, changed: (file: string) => void, sett
   };
   // A file watched by itself is lost when an editor saves by renaming a new file over it; its folder is not.
   const watchers: FSWatcher[] = [
-    watch(root, (_, name) => {
+    watchFolder(root, (_, name) => {
       if (name && (SOURCE_FILES as readonly string[]).includes(name)) seen(name);
     }),
     ...SOURCE_FOLDERS.map((folder) =>
-      watch(join(root, folder), { recursive: true }, (_, name) => {
+      watchFolder(join(root, folder), { recursive: true }, (_, name) => {
         if (name) seen(join(folder, name));
       }),
     ),
   ];
+  // A watched folder that goes away (a checkout, a rename) ends its watcher; npm start serves on.
+  for (const [index, watcher] of watchers.entries()) {
+    watcher.on('error', (error: NodeJS.ErrnoException) => {
+      watcher.close();
+      const what = index === 0 ? root : join(root, SOURCE_FOLDERS[index - 1] as string);
+      warn(
+        `No longer watching ${what} (${error.code ?? error.message}): restart npm start to reload on its changes.`,
+      );
+    });
+  }
   return () => {
     clearTimeout(timer);
     for (const watcher of watchers) watcher.close();

@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { EventEmitter } from 'node:events';
+import { mkdirSync, mkdtempSync, rmSync, type watch, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -23,7 +24,7 @@ afterEach(() => {
 /** The first change reported after `act` runs. */
 function nextChange(act: () => void): Promise<string> {
   return new Promise((resolve) => {
-    stop = watchSources(root, resolve, 10);
+    stop = watchSources(root, resolve, { settleMs: 10 });
     act();
   });
 }
@@ -57,5 +58,28 @@ describe('watching the sources of the functions', () => {
       setTimeout(() => writeFileSync(join(root, 'openapi.yaml'), 'paths: { /x: {} }\n'), 200);
     });
     expect(await change).toBe('openapi.yaml');
+  });
+
+  it('says so and watches the rest when a watcher fails (its folder removed under it)', async () => {
+    const watchers: EventEmitter[] = [];
+    const watchFolder = (() => {
+      const watcher = Object.assign(new EventEmitter(), { close: () => watcher.removeAllListeners() });
+      watchers.push(watcher);
+      return watcher;
+    }) as unknown as typeof watch;
+    const warned: string[] = [];
+    stop = watchSources(root, () => undefined, { warn: (line) => warned.push(line), watchFolder });
+    // What Node's recursive watcher emits when it rescans a folder that is gone.
+    const gone = Object.assign(new Error(`ENOENT: no such file or directory, scandir '${root}/delivery'`), {
+      code: 'ENOENT',
+    });
+    const delivery = watchers[1 + SOURCE_FOLDERS.indexOf('delivery')] as EventEmitter;
+    expect(() => delivery.emit('error', gone)).not.toThrow();
+    expect(warned).toEqual([
+      `No longer watching ${join(root, 'delivery')} (ENOENT): restart npm start to reload on its changes.`,
+    ]);
+    expect(watchers.filter((watcher) => watcher.listenerCount('error') > 0)).toHaveLength(
+      SOURCE_FOLDERS.length,
+    );
   });
 });
