@@ -14,7 +14,6 @@ import { hookEnvironment, invokeOutput, JUDGE } from '../../support/aws/hooks';
 
 const lambda = mockClient(LambdaClient);
 const cloudWatch = mockClient(CloudWatchClient);
-const _encoder = new TextEncoder();
 const target = {
   functionName: 'canary-api-prod-hello',
   alias: 'live',

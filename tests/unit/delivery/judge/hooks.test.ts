@@ -32,7 +32,6 @@ import { lambdaContext } from '../../../support/fixtures';
 const codeDeploy = mockClient(CodeDeployClient);
 const lambda = mockClient(LambdaClient);
 const cloudWatch = mockClient(CloudWatchClient);
-const _encoder = new TextEncoder();
 
 const event = { DeploymentId: 'd-JUDGED1', LifecycleEventHookExecutionId: 'exec-7' };
 /** Versions other than the fixtures' defaults, so that the judge's payload can come only from the AppSpec. */
